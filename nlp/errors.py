@@ -1,0 +1,25 @@
+"""The small tree of errors the library raises; the service maps each to one HTTP status."""
+
+from __future__ import annotations
+
+__all__ = ["ContractDiffError", "EmptyDocument", "InputTooLarge", "InvalidText", "UnreadableDocument"]
+
+
+class ContractDiffError(Exception):
+    """Base of every error the library raises."""
+
+
+class InputTooLarge(ContractDiffError):
+    """A text or a document is over a configured limit."""
+
+
+class InvalidText(ContractDiffError):
+    """A text that cannot be read as Unicode text (lone surrogates, for instance)."""
+
+
+class EmptyDocument(ContractDiffError):
+    """A text with nothing to compare in it."""
+
+
+class UnreadableDocument(ContractDiffError):
+    """A file that cannot be read as a contract (corrupt, encrypted, unsupported)."""

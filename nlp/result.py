@@ -1,0 +1,158 @@
+"""What a comparison returns: aligned clauses, their redlines and the changes found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "Clause",
+    "ClauseRef",
+    "Comparison",
+    "Direction",
+    "Op",
+    "ParagraphPair",
+    "ParagraphRef",
+    "Segment",
+    "Status",
+    "Summary",
+    "TermValue",
+]
+
+
+class Status(StrEnum):
+    EQUAL = "equal"            # same text, or the same apart from formatting
+    MODIFIED = "modified"
+    INSERTED = "inserted"      # only in the revised contract
+    DELETED = "deleted"        # only in the original contract
+
+
+class Op(StrEnum):
+    EQUAL = "equal"
+    INSERT = "insert"
+    DELETE = "delete"
+
+
+class Direction(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
+class ChangeKind(StrEnum):
+    VALUE = "value"                      # a typed term changed its value
+    NEGATION = "negation"                # 責任を負う ↔ 責任を負わない
+    MODALITY = "modality"                # しなければならない ↔ 努める ↔ できる
+    PARTY = "party"                      # 甲 ↔ 乙 as bearer of an obligation or holder of a right
+    PROVISO = "proviso"                  # ただし書 added or removed
+    CROSS_REFERENCE = "cross_reference"  # 第7条 cited, but the article it meant is now 第8条
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One run of a redline: text kept, inserted or deleted."""
+
+    op: Op
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseRef:
+    """An article on one side of a pair, located in its document."""
+
+    id: str
+    label: str
+    number: int | None
+    heading: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRef:
+    """A 項 on one side of a paragraph pair."""
+
+    index: int                 # position within its article, 0-based
+    label: str | None
+    number: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphPair:
+    """Two aligned 項 (or one, when inserted or deleted) and their redline."""
+
+    original: ParagraphRef | None
+    revised: ParagraphRef | None
+    status: Status
+    moved: bool
+    formatting_only: bool
+    redline: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermValue:
+    """A typed value found in a clause: 5年間 → value 5, unit year."""
+
+    text: str                  # as written
+    value: float | int | str   # number, or the name of a court or a law
+    unit: str                  # year, month, day, yen, court, law … (eval vocabulary)
+    start: int                 # raw offsets into its own document
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A difference a lawyer cares about between two aligned clauses."""
+
+    kind: ChangeKind
+    category: str
+    original: TermValue | None
+    revised: TermValue | None
+    direction: Direction
+    summary: str               # 秘密保持義務の存続期間: 5年間 → 3年間
+    original_clause: str | None = None   # label of the original article
+    revised_clause: str | None = None    # label of the revised article
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One row of the comparison: a pair of articles, or one that was inserted or deleted."""
+
+    original: ClauseRef | None
+    revised: ClauseRef | None
+    status: Status
+    moved: bool
+    renumbered: bool
+    formatting_only: bool
+    matched_by: tuple[str, ...]
+    confidence: float
+    redline: tuple[Segment, ...]
+    paragraphs: tuple[ParagraphPair, ...] = ()
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    equal: int
+    modified: int
+    inserted: int
+    deleted: int
+    moved: int
+    renumbered: int
+    formatting_only: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The whole answer for two contracts."""
+
+    summary: Summary
+    clauses: tuple[Clause, ...]
+    changes: tuple[Change, ...]
+    meta: dict[str, object] = field(default_factory=dict)

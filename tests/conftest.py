@@ -1,0 +1,26 @@
+"""Shared fixtures: real contract text and one engine per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def seed_text(seed: str) -> str:
+    """A seed contract by its number: ``seed_text("003")``."""
+    return (DATA / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+
+
+def dev_text(name: str) -> str:
+    """A text of the comparison cases: ``dev_text("000_counter_otsu")``."""
+    return (DATA / "dev" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from nlp.engine import load_engine
+
+    return load_engine()
