@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .align import Link, article_views, pair_articles, pair_texts
 from .engine import Engine
-from .result import Comparison, Summary
+from .model import Article, Contract, Paragraph
+from .redline import Redline, redline
+from .result import (
+    Change,
+    Clause,
+    ClauseRef,
+    Comparison,
+    Op,
+    ParagraphPair,
+    ParagraphRef,
+    Segment,
+    Status,
+    Summary,
+)
+from .structure import parse
+from .text import normalize
 
-__all__ = ["Options", "compare"]
+__all__ = ["Options", "compare", "compare_contracts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,11 +33,171 @@ class Options:
     """Per-request switches; the defaults are what a negotiator wants."""
 
     ignore_formatting: bool = True     # 全角/半角, 五/5, ヶ月/か月, line wraps are not edits
-    detect_moves: bool = True
+    detect_moves: bool = True          # flag pairs out of reading order as moved
 
 
-def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None) -> Comparison:
+#: Finds the structured differences of one article pair; the terms module provides it.
+ChangeFinder = Callable[[Contract, Article, Contract, Article], Sequence[Change]]
+
+
+def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None,
+            find_changes: ChangeFinder | None = None) -> Comparison:
     """Compare two contract texts article by article."""
     started = time.perf_counter()
-    raise NotImplementedError  # filled in by the alignment work
-    return Comparison(Summary(0, 0, 0, 0, 0, 0, 0), (), (), {"elapsed_ms": time.perf_counter() - started})
+    result = compare_contracts(parse(original), parse(revised), engine=engine, options=options,
+                               find_changes=find_changes)
+    meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+    return Comparison(result.summary, result.clauses, result.changes, meta)
+
+
+def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
+                      options: Options | None = None,
+                      find_changes: ChangeFinder | None = None) -> Comparison:
+    """Compare two parsed contracts: the step a batch run repeats with one template."""
+    options = options or Options()
+    links = pair_articles(article_views(original, engine), article_views(revised, engine))
+    clauses = [_clause(original, revised, link, options, find_changes) for link in _reading_order(links)]
+    changes = tuple(change for clause in clauses for change in clause.changes)
+    meta = {
+        "model": engine.name,
+        "model_version": engine.version,
+        "articles": {"original": len(original.articles), "revised": len(revised.articles)},
+    }
+    return Comparison(_summary(clauses), tuple(clauses), changes, meta)
+
+
+def _reading_order(links: Sequence[Link]) -> list[Link]:
+    """Pairs and insertions in the revised order; each deletion right after its predecessor."""
+    partner = {link.original: link.revised for link in links
+               if link.original is not None and link.revised is not None}
+
+    def position(link: Link) -> tuple[float, int]:
+        if link.revised is not None:
+            return (float(link.revised), link.original if link.original is not None else -1)
+        before = [partner[o] for o in partner if o < (link.original or 0)]
+        anchor = max(before) if before else -1
+        return (anchor + 0.5, link.original or 0)
+
+    return sorted(links, key=position)
+
+
+def _ref(article: Article) -> ClauseRef:
+    return ClauseRef(article.id, article.label, article.number, article.heading,
+                     article.span.start, article.span.end)
+
+
+def _clause(original: Contract, revised: Contract, link: Link, options: Options,
+            find_changes: ChangeFinder | None) -> Clause:
+    left = original.articles[link.original] if link.original is not None else None
+    right = revised.articles[link.revised] if link.revised is not None else None
+    if left is None or right is None:
+        article, contract = (left, original) if left is not None else (right, revised)
+        assert article is not None
+        op = Op.DELETE if left is not None else Op.INSERT
+        text = article.span.slice(contract.text)
+        return Clause(
+            original=_ref(left) if left else None, revised=_ref(right) if right else None,
+            status=Status.DELETED if left is not None else Status.INSERTED,
+            moved=False, renumbered=False, formatting_only=False, matched_by=(),
+            confidence=link.confidence, redline=(Segment(op, text),))
+    heading = _heading_redline(original, left, revised, right, options)
+    paragraphs = _paragraph_pairs(original, left, revised, right, options)
+    same = heading.same and all(p.status == Status.EQUAL for p in paragraphs)
+    changes = tuple(find_changes(original, left, revised, right)) if find_changes and not same else ()
+    return Clause(
+        original=_ref(left), revised=_ref(right),
+        status=Status.EQUAL if same else Status.MODIFIED,
+        moved=link.moved and options.detect_moves,
+        renumbered=(left.number, left.branch) != (right.number, right.branch),
+        formatting_only=same and (heading.formatting_only or any(p.formatting_only for p in paragraphs)),
+        matched_by=link.matched_by, confidence=link.confidence,
+        redline=_join(heading.segments, [p.redline for p in paragraphs]),
+        paragraphs=tuple(paragraphs), changes=changes)
+
+
+def _heading_redline(original: Contract, left: Article, revised: Contract, right: Article,
+                     options: Options) -> Redline:
+    """Redline of the label line: 第6条（障害対応） → 第7条（障害対応）."""
+    line = redline(_label_line(original, left), _label_line(revised, right),
+                   ignore_formatting=options.ignore_formatting)
+    # A new number is renumbering, reported as such; the heading decides sameness.
+    same_heading = normalize(left.heading or "").text == normalize(right.heading or "").text
+    if not options.ignore_formatting:
+        same_heading = (left.heading or "") == (right.heading or "")
+    return Redline(line.segments, same_heading, line.formatting_only or (same_heading and not line.same))
+
+
+def _label_line(contract: Contract, article: Article) -> str:
+    return contract.text[article.span.start:article.body.start].rstrip("\n")
+
+
+def _noise_in(contract: Contract, start: int, end: int) -> list[tuple[int, int]]:
+    return [(max(s.start, start) - start, min(s.end, end) - start)
+            for s in contract.noise if s.start < end and s.end > start]
+
+
+def _paragraph_key(contract: Contract, paragraph: Paragraph) -> str:
+    span = paragraph.span
+    return normalize(paragraph.text, drop=()).text or normalize(span.slice(contract.text)).text
+
+
+def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right: Article,
+                     options: Options) -> list[ParagraphPair]:
+    keys_left = [_paragraph_key(original, p) for p in left.paragraphs]
+    keys_right = [_paragraph_key(revised, p) for p in right.paragraphs]
+    links = pair_texts(keys_left, keys_right)
+    pairs = []
+    for link in _reading_order(links):
+        a = left.paragraphs[link.original] if link.original is not None else None
+        b = right.paragraphs[link.revised] if link.revised is not None else None
+        pairs.append(_paragraph_pair(original, a, link.original, revised, b, link.revised, link, options))
+    return pairs
+
+
+def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None,
+                    revised: Contract, b: Paragraph | None, index_b: int | None,
+                    link: Link, options: Options) -> ParagraphPair:
+    ref_a = ParagraphRef(index_a, a.label, a.number, a.span.start, a.span.end) if a and index_a is not None else None
+    ref_b = ParagraphRef(index_b, b.label, b.number, b.span.start, b.span.end) if b and index_b is not None else None
+    if a is None or b is None:
+        paragraph, contract = (a, original) if a is not None else (b, revised)
+        assert paragraph is not None
+        op = Op.DELETE if a is not None else Op.INSERT
+        return ParagraphPair(ref_a, ref_b, Status.DELETED if a is not None else Status.INSERTED,
+                             False, False, (Segment(op, paragraph.span.slice(contract.text)),))
+    lines = redline(a.span.slice(original.text), b.span.slice(revised.text),
+                    ignore_formatting=options.ignore_formatting,
+                    drop_original=_noise_in(original, a.span.start, a.span.end),
+                    drop_revised=_noise_in(revised, b.span.start, b.span.end))
+    return ParagraphPair(ref_a, ref_b, Status.EQUAL if lines.same else Status.MODIFIED,
+                         link.moved and options.detect_moves, lines.formatting_only, lines.segments)
+
+
+def _join(heading: Sequence[Segment], paragraphs: Sequence[Sequence[Segment]]) -> tuple[Segment, ...]:
+    """One redline for the article: the label line, then each 項 on its own line."""
+    joined: list[Segment] = list(heading)
+    for segments in paragraphs:
+        joined.append(Segment(Op.EQUAL, "\n"))
+        joined.extend(segments)
+    merged: list[Segment] = []
+    for segment in joined:
+        if merged and merged[-1].op == segment.op:
+            merged[-1] = Segment(segment.op, merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return tuple(merged)
+
+
+def _summary(clauses: Sequence[Clause]) -> Summary:
+    def count(test: Callable[[Clause], bool]) -> int:
+        return sum(1 for clause in clauses if test(clause))
+
+    return Summary(
+        equal=count(lambda c: c.status == Status.EQUAL),
+        modified=count(lambda c: c.status == Status.MODIFIED),
+        inserted=count(lambda c: c.status == Status.INSERTED),
+        deleted=count(lambda c: c.status == Status.DELETED),
+        moved=count(lambda c: c.moved),
+        renumbered=count(lambda c: c.renumbered),
+        formatting_only=count(lambda c: c.formatting_only),
+    )

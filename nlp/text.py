@@ -60,7 +60,7 @@ class Normalized:
 
     text: str
     offsets: tuple[int, ...]
-    raw_length: int
+    source: str                # the raw text the offsets point into
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw span covered by the normalised span ``[start, end)``.
@@ -76,7 +76,7 @@ class Normalized:
         if index <= 0:
             return 0
         if index >= len(self.offsets):
-            return self.raw_length
+            return len(self.source)
         return self.offsets[index]
 
 
@@ -240,7 +240,7 @@ def normalize(text: str, *, drop: Sequence[tuple[int, int]] = (), keep_lines: bo
             continue
         chars.append(char.translate(MIDDLE_DOTS))
         offsets.append(offset)
-    return Normalized("".join(chars), tuple(offsets), len(text))
+    return Normalized("".join(chars), tuple(offsets), text)
 
 
 def normalize_key(text: str) -> str:

@@ -1,0 +1,374 @@
+"""Pairing the articles (条) of two contracts, then the paragraphs (項) inside each pair.
+
+An article pair is scored on four signals: the content (Sudachi normalised forms
+weighted by rarity, character bigrams, and IDF-weighted static vectors with the
+common component removed), the heading (exact, the same legal topic, or similar
+characters), and the article number. The assignment is global (Hungarian
+algorithm), so one strong pair never steals the partner of another. Pairs that
+break the reading order must be stronger than pairs that keep it: a move is a
+claim, and a weak one is more likely a coincidence between an inserted and a
+deleted article.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .engine import Analysis, Engine
+from .model import Article, Contract
+from .text import normalize, normalize_key
+
+__all__ = ["Link", "ArticleView", "pair_articles", "pair_texts", "article_views", "out_of_order"]
+
+#: Below this combined score two articles are not the same clause. Tuned on the dev
+#: cases: renumbered and lightly edited articles score above 0.6, unrelated articles of
+#: two different templates below 0.3.
+MIN_PAIR_SCORE = 0.36
+#: A pair out of reading order must be this strong (or share its heading): inserted and
+#: deleted articles often share a few words, and pairing them would claim a move.
+MIN_MOVED_SCORE = 0.55
+#: An unpaired article whose content lies this much inside an already paired article on the
+#: other side, under a related heading, is a part split off from it (or merged into it).
+MIN_SPLIT_CONTAINMENT = 0.6
+MIN_SPLIT_HEADING = 0.45
+#: Weights of the signals. Content dominates; the heading breaks ties between templates;
+#: the number only tips the balance between otherwise equal candidates.
+WEIGHT_CONTENT, WEIGHT_HEADING, WEIGHT_NUMBER = 0.62, 0.28, 0.10
+WEIGHT_LEXICAL, WEIGHT_CHARS, WEIGHT_MEANING = 0.40, 0.35, 0.25
+#: Paragraphs (項) are paired on characters alone; below this they are inserted/deleted.
+MIN_PARAGRAPH_SCORE = 0.3
+
+# Legal topics under which headings of different wording name the same clause. A heading
+# belongs to a topic when it contains one of its words. Order matters: the first topic
+# whose word appears wins, so the narrower topics come first.
+HEADING_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("antisocial", ("反社会的勢力", "反社")),
+    ("confidentiality", ("秘密保持", "機密保持", "守秘", "秘密情報", "機密情報")),
+    ("personal_data", ("個人情報",)),
+    ("liability", ("損害賠償", "責任の制限", "責任制限", "賠償責任", "責任の範囲")),
+    ("disclaimer", ("免責", "保証の否認", "非保証")),
+    ("jurisdiction", ("管轄", "準拠法", "紛争")),
+    ("term", ("契約期間", "有効期間", "存続期間", "期間")),
+    ("termination", ("解除", "解約", "契約の終了", "終了")),
+    ("subcontracting", ("再委託", "業務委託", "外部委託")),
+    ("fees", ("報酬", "料金", "対価", "費用", "支払")),
+    ("ip", ("知的財産", "著作権", "特許")),
+    ("assignment", ("譲渡",)),
+    ("consultation", ("協議",)),
+    ("purpose", ("目的",)),
+    ("definitions", ("定義",)),
+    ("cooperation", ("協力",)),
+    ("incident", ("障害",)),
+    ("force_majeure", ("不可抗力",)),
+)
+SAME_TOPIC_SCORE = 0.8
+
+_PUNCTUATION = re.compile(r"[、。，．,.・「」『』()（）\[\]【】:：;；\-]")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two aligned units (articles or paragraphs) by index, or one side alone."""
+
+    original: int | None
+    revised: int | None
+    confidence: float
+    matched_by: tuple[str, ...] = ()
+    moved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """What pairing needs to know of an article: keys, words and vectors."""
+
+    number: int | None
+    branch: int | None
+    heading_key: str
+    topic: str | None
+    body_key: str
+    analysis: Analysis
+
+
+def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
+    """Normalised keys and GiNZA analysis of every article of ``contract``."""
+    noise = [(span.start, span.end) for span in contract.noise]
+    views = []
+    for article in contract.articles:
+        body = _body_key(contract.text, article, noise)
+        views.append(ArticleView(
+            number=article.number,
+            branch=article.branch,
+            heading_key=normalize_key(article.heading or ""),
+            topic=heading_topic(article.heading),
+            body_key=body,
+            analysis=engine.analyze(body),
+        ))
+    return tuple(views)
+
+
+def _relative(spans: Sequence[tuple[int, int]], base: int) -> list[tuple[int, int]]:
+    return [(start - base, end - base) for start, end in spans if end > base]
+
+
+def _body_key(text: str, article: Article, noise: Sequence[tuple[int, int]]) -> str:
+    raw = article.body.slice(text)
+    return normalize(raw, drop=_relative(noise, article.body.start)).text
+
+
+def heading_topic(heading: str | None) -> str | None:
+    """The legal topic a heading names (``準拠法及び管轄`` and ``合意管轄`` → jurisdiction)."""
+    if not heading:
+        return None
+    for topic, words in HEADING_TOPICS:
+        if any(word in heading for word in words):
+            return topic
+    return None
+
+
+def bigrams(text: str) -> Counter[str]:
+    text = _PUNCTUATION.sub("", text)
+    if len(text) < 2:
+        return Counter([text]) if text else Counter()
+    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def dice(a: Counter[str], b: Counter[str]) -> float:
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 0.0
+
+
+def heading_similarity(a: ArticleView, b: ArticleView) -> float:
+    if not a.heading_key or not b.heading_key:
+        return 0.0
+    if a.heading_key == b.heading_key:
+        return 1.0
+    score = dice(bigrams(a.heading_key), bigrams(b.heading_key))
+    if a.topic and a.topic == b.topic:
+        score = max(score, SAME_TOPIC_SCORE)
+    return score
+
+
+def _idf(documents: Sequence[Counter[str]]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for counts in documents:
+        df.update(counts.keys())
+    n = len(documents)
+    return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
+
+
+def _tfidf_matrix(rows: Sequence[Counter[str]], idf: dict[str, float], vocabulary: dict[str, int]) -> np.ndarray:
+    matrix = np.zeros((len(rows), len(vocabulary)), dtype=np.float32)
+    for i, counts in enumerate(rows):
+        for term, count in counts.items():
+            matrix[i, vocabulary[term]] = (1.0 + math.log(count)) * idf[term]
+    return _unit_rows(matrix)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def _cosine_tfidf(left: Sequence[Counter[str]], right: Sequence[Counter[str]]) -> np.ndarray:
+    idf = _idf([*left, *right])
+    vocabulary = {term: index for index, term in enumerate(idf)}
+    return _tfidf_matrix(left, idf, vocabulary) @ _tfidf_matrix(right, idf, vocabulary).T
+
+
+def _meaning_vectors(views: Sequence[ArticleView], idf: dict[str, float]) -> np.ndarray:
+    rows = []
+    for view in views:
+        vectors = view.analysis.vectors
+        if not len(vectors):
+            rows.append(np.zeros(vectors.shape[1] if vectors.ndim == 2 else 1, dtype=np.float32))
+            continue
+        weights = np.array([idf.get(norm, 1.0) for norm in view.analysis.norms], dtype=np.float32)
+        rows.append((weights[:, None] * vectors).sum(axis=0) / weights.sum())
+    return np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+
+
+def content_similarity(left: Sequence[ArticleView], right: Sequence[ArticleView]) -> np.ndarray:
+    """Content similarity in [0, 1] of every article of ``left`` with every one of ``right``."""
+    words_left = [Counter(view.analysis.norms) for view in left]
+    words_right = [Counter(view.analysis.norms) for view in right]
+    lexical = _cosine_tfidf(words_left, words_right)
+    chars = _cosine_tfidf([bigrams(v.body_key) for v in left], [bigrams(v.body_key) for v in right])
+    idf = _idf([*words_left, *words_right])
+    vectors_left, vectors_right = _meaning_vectors(left, idf), _meaning_vectors(right, idf)
+    # Static vectors of any two clauses point the same way; removing their common
+    # component leaves what tells the clauses apart.
+    common = np.vstack([vectors_left, vectors_right]).mean(axis=0)
+    meaning = np.clip(_unit_rows(vectors_left - common) @ _unit_rows(vectors_right - common).T, 0.0, 1.0)
+    return WEIGHT_LEXICAL * lexical + WEIGHT_CHARS * chars + WEIGHT_MEANING * meaning
+
+
+def score_matrix(left: Sequence[ArticleView], right: Sequence[ArticleView]) -> tuple[np.ndarray, np.ndarray]:
+    """Combined pair scores and heading similarities, both shaped (len(left), len(right))."""
+    content = content_similarity(left, right)
+    headings = np.array([[heading_similarity(a, b) for b in right] for a in left], dtype=np.float32)
+    numbers = np.array([[float(a.number is not None and (a.number, a.branch) == (b.number, b.branch))
+                         for b in right] for a in left], dtype=np.float32)
+    if not len(left) or not len(right):
+        return np.zeros((len(left), len(right))), headings.reshape(len(left), len(right))
+    has_headings = np.array([[bool(a.heading_key and b.heading_key) for b in right] for a in left])
+    with_heading = WEIGHT_CONTENT * content + WEIGHT_HEADING * headings + WEIGHT_NUMBER * numbers
+    without_heading = (1 - WEIGHT_NUMBER) * content + WEIGHT_NUMBER * numbers
+    return np.where(has_headings, with_heading, without_heading), headings
+
+
+def out_of_order(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs that break the reading order in every smallest reordering.
+
+    A pair is in order when some longest chain of pairs, in order on both sides, runs
+    through it; the others are the moved ones. Where two articles merely swapped, either
+    could be called moved, so neither is flagged (the answer would be a coin toss).
+    """
+    ordered = sorted(pairs)
+    if not ordered:
+        return set()
+    ending = _chain_lengths([revised for _, revised in ordered])
+    starting = _chain_lengths([-revised for _, revised in reversed(ordered)])[::-1]
+    longest = max(ending)
+    return {pair for pair, e, s in zip(ordered, ending, starting, strict=True) if e + s - 1 < longest}
+
+
+def _chain_lengths(values: Sequence[int]) -> list[int]:
+    """For each position, the longest non-decreasing chain ending there (patience sorting)."""
+    tails: list[int] = []
+    lengths = []
+    for value in values:
+        slot = bisect.bisect_right(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+        else:
+            tails[slot] = value
+        lengths.append(slot + 1)
+    return lengths
+
+
+def _assign(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    if not scores.size:
+        return []
+    # Scores below the threshold are worth nothing, so the assignment never trades a
+    # good pair for a bad one.
+    gain = np.where(scores >= threshold, scores, 0.0)
+    rows, columns = linear_sum_assignment(gain, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, columns, strict=True) if scores[r, c] >= threshold]
+
+
+def _signals(view_o: ArticleView, view_r: ArticleView, content: float, heading: float) -> tuple[str, ...]:
+    signals = []
+    if view_o.number is not None and (view_o.number, view_o.branch) == (view_r.number, view_r.branch):
+        signals.append("number")
+    if heading >= 1.0:
+        signals.append("heading")
+    elif heading >= SAME_TOPIC_SCORE:
+        signals.append("heading_similar")
+    if content >= 0.5:
+        signals.append("content")
+    elif content >= 0.25:
+        signals.append("content_similar")
+    return tuple(signals)
+
+
+def _containment(inner: Analysis, outer: Analysis, idf: dict[str, float]) -> float:
+    """The IDF-weighted share of ``inner``'s words that also occur in ``outer``."""
+    words = set(inner.norms)
+    if not words:
+        return 0.0
+    present = set(outer.norms)
+    total = sum(idf.get(word, 1.0) for word in words)
+    return sum(idf.get(word, 1.0) for word in words if word in present) / total
+
+
+def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView]) -> tuple[Link, ...]:
+    """Article links: pairs (one article may have two partners when split or merged) and singles."""
+    scores, headings = score_matrix(original, revised)
+    content = content_similarity(original, revised) if len(original) and len(revised) else scores
+    allowed = scores.copy()
+    pairs = _assign(allowed, MIN_PAIR_SCORE)
+    # Weak pairs out of reading order are coincidences, not moves: forbid them and reassign.
+    for _ in range(3):
+        moved = out_of_order(pairs)
+        weak = [(o, r) for o, r in pairs if (o, r) in moved
+                and scores[o, r] < MIN_MOVED_SCORE and headings[o, r] < 1.0]
+        if not weak:
+            break
+        for o, r in weak:
+            allowed[o, r] = 0.0
+        pairs = _assign(allowed, MIN_PAIR_SCORE)
+    pairs += _split_pairs(original, revised, pairs, headings)
+    moved = out_of_order(pairs)
+    links = [
+        Link(o, r, round(float(min(1.0, scores[o, r])), 3),
+             _signals(original[o], revised[r], float(content[o, r]), float(headings[o, r]))
+             + (("split",) if (o, r) in _split_marks(pairs) else ()),
+             moved=(o, r) in moved)
+        for o, r in pairs
+    ]
+    paired_o = {o for o, _ in pairs}
+    paired_r = {r for _, r in pairs}
+    links += [Link(o, None, 1.0) for o in range(len(original)) if o not in paired_o]
+    links += [Link(None, r, 1.0) for r in range(len(revised)) if r not in paired_r]
+    return tuple(links)
+
+
+def _split_marks(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    count_o = Counter(o for o, _ in pairs)
+    count_r = Counter(r for _, r in pairs)
+    return {(o, r) for o, r in pairs if count_o[o] > 1 or count_r[r] > 1}
+
+
+def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView],
+                 pairs: Sequence[tuple[int, int]], headings: np.ndarray) -> list[tuple[int, int]]:
+    """Extra pairs for articles split in two (or two merged into one)."""
+    paired_o = {o for o, _ in pairs}
+    paired_r = {r for _, r in pairs}
+    idf = _idf([Counter(v.analysis.norms) for v in (*original, *revised)])
+    extra = []
+    for r, view in enumerate(revised):
+        if r in paired_r:
+            continue
+        best = max(((_containment(view.analysis, original[o].analysis, idf), o) for o in paired_o),
+                   default=(0.0, -1))
+        if best[0] >= MIN_SPLIT_CONTAINMENT and headings[best[1], r] >= MIN_SPLIT_HEADING:
+            extra.append((best[1], r))
+    for o, view in enumerate(original):
+        if o in paired_o:
+            continue
+        best = max(((_containment(view.analysis, revised[r].analysis, idf), r) for r in paired_r),
+                   default=(0.0, -1))
+        if best[0] >= MIN_SPLIT_CONTAINMENT and headings[o, best[1]] >= MIN_SPLIT_HEADING:
+            extra.append((o, best[1]))
+    return extra
+
+
+def pair_texts(original: Sequence[str], revised: Sequence[str]) -> tuple[Link, ...]:
+    """Pair short normalised texts (項) on characters alone; moved ones flagged."""
+    if not original or not revised:
+        return tuple([Link(o, None, 1.0) for o in range(len(original))]
+                     + [Link(None, r, 1.0) for r in range(len(revised))])
+    scores = _cosine_tfidf([bigrams(t) for t in original], [bigrams(t) for t in revised])
+    for o, text_o in enumerate(original):
+        for r, text_r in enumerate(revised):
+            if text_o == text_r:
+                scores[o, r] = 1.0
+    # Prefer the pair in the same position when two candidates are equally good.
+    n, m = len(original), len(revised)
+    position = np.array([[1.0 - abs(o / max(n, 1) - r / max(m, 1)) for r in range(m)] for o in range(n)])
+    pairs = _assign(scores + 0.02 * position, MIN_PARAGRAPH_SCORE)
+    moved = out_of_order(pairs)
+    links = [Link(o, r, round(float(min(1.0, scores[o, r])), 3), ("content",), (o, r) in moved)
+             for o, r in pairs]
+    links += [Link(o, None, 1.0) for o in range(n) if o not in {p[0] for p in pairs}]
+    links += [Link(None, r, 1.0) for r in range(m) if r not in {p[1] for p in pairs}]
+    return tuple(links)
