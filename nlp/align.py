@@ -317,9 +317,15 @@ def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView
     ]
     paired_o = {o for o, _ in pairs}
     paired_r = {r for _, r in pairs}
-    links += [Link(o, None, 1.0) for o in range(len(original)) if o not in paired_o]
-    links += [Link(None, r, 1.0) for r in range(len(revised)) if r not in paired_r]
+    # An article left alone is as certain as its best candidate was weak.
+    links += [Link(o, None, _alone(scores[o, :])) for o in range(len(original)) if o not in paired_o]
+    links += [Link(None, r, _alone(scores[:, r])) for r in range(len(revised)) if r not in paired_r]
     return tuple(links)
+
+
+def _alone(candidates: np.ndarray) -> float:
+    best = float(candidates.max()) if candidates.size else 0.0
+    return round(max(0.0, min(1.0, 1.0 - best)), 3)
 
 
 def _split_marks(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -331,22 +337,23 @@ def _split_marks(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
 def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView],
                  pairs: Sequence[tuple[int, int]], headings: np.ndarray) -> list[tuple[int, int]]:
     """Extra pairs for articles split in two (or two merged into one)."""
-    paired_o = {o for o, _ in pairs}
-    paired_r = {r for _, r in pairs}
+    partner_of_o = dict(pairs)
+    partner_of_r = {r: o for o, r in pairs}
     idf = _idf([Counter(v.analysis.norms) for v in (*original, *revised)])
     extra = []
+    # A part split off stands right before or after the rest of its article.
     for r, view in enumerate(revised):
-        if r in paired_r:
+        candidates = [partner_of_r[n] for n in (r - 1, r + 1) if n in partner_of_r]
+        if r in partner_of_r or not candidates:
             continue
-        best = max(((_containment(view.analysis, original[o].analysis, idf), o) for o in paired_o),
-                   default=(0.0, -1))
+        best = max((_containment(view.analysis, original[o].analysis, idf), o) for o in candidates)
         if best[0] >= MIN_SPLIT_CONTAINMENT and headings[best[1], r] >= MIN_SPLIT_HEADING:
             extra.append((best[1], r))
     for o, view in enumerate(original):
-        if o in paired_o:
+        candidates = [partner_of_o[n] for n in (o - 1, o + 1) if n in partner_of_o]
+        if o in partner_of_o or not candidates:
             continue
-        best = max(((_containment(view.analysis, revised[r].analysis, idf), r) for r in paired_r),
-                   default=(0.0, -1))
+        best = max((_containment(view.analysis, revised[r].analysis, idf), r) for r in candidates)
         if best[0] >= MIN_SPLIT_CONTAINMENT and headings[o, best[1]] >= MIN_SPLIT_HEADING:
             extra.append((o, best[1]))
     return extra

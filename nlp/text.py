@@ -206,7 +206,8 @@ def _kanji_number(match: re.Match[str]) -> str:
 
 
 def _drop_spans(text: str, drop: Iterable[tuple[int, int]]) -> _Builder:
-    removed = sorted(drop)
+    clamped = ((max(0, start), min(len(text), end)) for start, end in drop)
+    removed = sorted((start, end) for start, end in clamped if end > start)
     chars: list[str] = []
     offsets: list[int] = []
     position = 0
