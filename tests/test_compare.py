@@ -1,0 +1,95 @@
+"""The whole comparison: statuses, redlines, paragraphs and the summary, on real contracts."""
+
+from __future__ import annotations
+
+from conftest import dev_text, seed_text
+from nlp.compare import Options, compare
+from nlp.result import Op, Status
+
+
+def clause(result, original: int | None, revised: int | None):
+    return next(c for c in result.clauses
+                if (c.original.number if c.original else None) == original
+                and (c.revised.number if c.revised else None) == revised)
+
+
+def test_a_formatting_only_copy_is_all_equal_and_marked_formatting_only(engine):
+    result = compare(dev_text("000_original"), dev_text("000_formatting"), engine=engine)
+    assert result.summary.equal == 17
+    assert result.summary.modified == result.summary.inserted == result.summary.deleted == 0
+    assert result.summary.formatting_only >= 15
+    assert all(s.op == Op.EQUAL for c in result.clauses for s in c.redline)
+
+
+def test_keeping_formatting_reports_the_same_copy_as_modified(engine):
+    result = compare(dev_text("000_original"), dev_text("000_formatting"), engine=engine,
+                     options=Options(ignore_formatting=False))
+    assert result.summary.modified >= 15
+
+
+def test_a_changed_notice_period_is_redlined_as_one_number(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    notice = clause(result, 4, 4)
+    assert notice.status == Status.MODIFIED
+    deleted = "".join(s.text for s in notice.redline if s.op == Op.DELETE)
+    inserted = "".join(s.text for s in notice.redline if s.op == Op.INSERT)
+    assert "30" in deleted and "90" in inserted
+    assert "3" not in deleted.replace("30", "")
+
+
+def test_clauses_come_in_reading_order_with_deleted_articles_where_they_stood(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    order = [(c.original.number if c.original else None, c.revised.number if c.revised else None)
+             for c in result.clauses]
+    assert order.index((None, 6)) < order.index((6, 7)) < order.index((7, 8))
+    assert order.index((7, 8)) < order.index((8, None)) < order.index((9, 9))
+
+
+def test_inserted_and_deleted_articles_carry_their_whole_text(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    inserted = clause(result, None, 6)
+    assert inserted.status == Status.INSERTED
+    assert [s.op for s in inserted.redline] == [Op.INSERT]
+    assert "検証環境" in inserted.redline[0].text
+    deleted = clause(result, 8, None)
+    assert deleted.status == Status.DELETED and "禁止事項" in deleted.redline[0].text
+
+
+def test_a_renumbered_unchanged_article_is_equal_and_renumbered(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    moved_down = clause(result, 6, 7)
+    assert moved_down.renumbered and not moved_down.moved
+    assert moved_down.status == Status.EQUAL
+
+
+def test_a_paragraph_moved_to_the_top_is_paired_and_flagged_moved(engine):
+    original = seed_text("001")
+    paragraphs = ("1. 乙は、本契約に基づく業務の全部又は一部を第三者へ再委託することができる。\n"
+                  "2. 乙は、再委託先に対し本契約と同等の義務を負わせるものとする。\n"
+                  "3. 再委託先の行為については乙が責任を負う。")
+    reordered = ("1. 再委託先の行為については乙が責任を負う。\n"
+                 "2. 乙は、本契約に基づく業務の全部又は一部を第三者へ再委託することができる。\n"
+                 "3. 乙は、再委託先に対し本契約と同等の義務を負わせるものとする。")
+    assert paragraphs in original
+    article = clause(compare(original, original.replace(paragraphs, reordered), engine=engine), 4, 4)
+    statuses = [p.status for p in article.paragraphs]
+    assert Status.INSERTED not in statuses and Status.DELETED not in statuses
+    assert [p.original.index for p in article.paragraphs if p.moved] == [2]
+
+
+def test_every_clause_reference_points_at_its_article_text(engine):
+    original, revised = dev_text("004_original"), dev_text("004_counter_ko")
+    result = compare(original, revised, engine=engine)
+    for item in result.clauses:
+        for ref, text in ((item.original, original), (item.revised, revised)):
+            if ref is not None:
+                assert text[ref.start:ref.end].lstrip("[]bookmark:_ 0123456789abcdefghijklmnopqrstuvwxyz")\
+                    .startswith(ref.label)
+
+
+def test_seed_003_against_a_lightly_edited_copy_pairs_every_article(engine):
+    original = seed_text("003")
+    revised = original.replace("年率14.5%", "年率14.6%").replace("大阪地方裁判所", "東京地方裁判所")
+    result = compare(original, revised, engine=engine)
+    assert result.summary.modified == 2 and result.summary.equal == 45
+    assert result.meta["model"] == "ja_ginza" and result.meta["elapsed_ms"] > 0
