@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .align import Link, article_views, pair_articles, pair_texts
 from .engine import Engine
 from .model import Article, Contract, Paragraph
+from .qualitative import qualitative_changes, sentences, stale_references
 from .redline import Redline, redline
 from .result import (
     Change,
@@ -56,7 +57,15 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
-    clauses = [_clause(original, revised, link, options, find_changes) for link in _reading_order(links)]
+    renumbered = _renumbering(original, revised, links)
+    clauses = []
+    for link in _reading_order(links):
+        clause = _clause(original, revised, link, options, find_changes)
+        if clause.status == Status.MODIFIED:
+            left, right = original.articles[link.original], revised.articles[link.revised]
+            extra = _qualitative(original, left, revised, right, engine, renumbered)
+            clause = replace(clause, changes=clause.changes + tuple(extra))
+        clauses.append(clause)
     changes = tuple(change for clause in clauses for change in clause.changes)
     meta = {
         "model": engine.name,
@@ -64,6 +73,33 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
         "articles": {"original": len(original.articles), "revised": len(revised.articles)},
     }
     return Comparison(_summary(clauses), tuple(clauses), changes, meta)
+
+
+def _renumbering(original: Contract, revised: Contract, links: Sequence[Link]) -> dict[int, int]:
+    """Original article number → number of its counterpart, for articles paired one to one."""
+    mapping: dict[int, int] = {}
+    for link in links:
+        if link.original is None or link.revised is None or "split" in link.matched_by:
+            continue
+        left, right = original.articles[link.original], revised.articles[link.revised]
+        if left.number is not None and right.number is not None and left.branch is None:
+            mapping[left.number] = right.number
+    return mapping
+
+
+def _qualitative(original: Contract, left: Article, revised: Contract, right: Article, engine: Engine,
+                 renumbered: dict[int, int]) -> list[Change]:
+    """Negation, modality, party and proviso changes, and citations left with an old number."""
+    noise_left = [(s.start, s.end) for s in original.noise]
+    noise_right = [(s.start, s.end) for s in revised.noise]
+    changes = qualitative_changes(
+        sentences(left.body.slice(original.text), left.body.start, noise_left),
+        sentences(right.body.slice(revised.text), right.body.start, noise_right),
+        engine=engine, original_label=left.label, revised_label=right.label)
+    changes += stale_references(left.body.slice(original.text), right.body.slice(revised.text),
+                                revised_offset=right.body.start, renumbered=renumbered,
+                                original_label=left.label, revised_label=right.label)
+    return changes
 
 
 def _reading_order(links: Sequence[Link]) -> list[Link]:

@@ -12,6 +12,7 @@ __all__ = [
     "ClauseRef",
     "Comparison",
     "Direction",
+    "Excerpt",
     "Op",
     "ParagraphPair",
     "ParagraphRef",
@@ -107,6 +108,15 @@ class TermValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A sentence or phrase of one document, by raw offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """A difference a lawyer cares about between two aligned clauses."""
 
@@ -118,6 +128,12 @@ class Change:
     summary: str               # 秘密保持義務の存続期間: 5年間 → 3年間
     original_clause: str | None = None   # label of the original article
     revised_clause: str | None = None    # label of the revised article
+    # Qualitative changes (negation, modality, party, proviso, cross-reference) name what
+    # changed in words and point at the sentence on each side; value changes leave them empty.
+    before: str | None = None            # "obligation", "甲", "第7条"
+    after: str | None = None             # "effort", "乙", "第8条"
+    original_excerpt: Excerpt | None = None
+    revised_excerpt: Excerpt | None = None
 
 
 @dataclass(frozen=True, slots=True)
