@@ -1,0 +1,561 @@
+"""The structure of a contract text: title, preamble, 章/節, 条 → 項 → 号, 附則, signature block.
+
+``parse`` reads the text line by line. Every line is matched against a few
+anchored regular expressions whose repetitions are bounded or a single character
+class, so nothing backtracks and the work is linear in the length of the text
+whatever it contains (one long line, thousands of ①, only digits). Page headers
+repeated in the middle of the text are found first and then skipped like blank
+lines, so a clause that runs across a page break keeps its text whole.
+
+Paragraph and item texts are their lines joined with ``\\n``, without their own
+label, indentation or page headers, so each line of a text is found verbatim in its span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+from .model import Appendix, Article, Contract, Division, DivisionKind, Item, Paragraph, Span
+from .text import BOOKMARK, parse_number
+
+__all__ = ["parse"]
+
+# What indents or trails a line without being text: full-width space, NBSP, BOM, NUL,
+# zero-width space and direction marks are left behind by Word and PDF exports.
+BLANKS = (" \t\r\f\v\x00\u3000\u00a0\ufeff\u200b\u200e\u200f"
+          "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# A run of BLANKS: one character class under one quantifier cannot backtrack.
+LEADING_BLANKS = re.compile(f"[{BLANKS}]*")
+
+# A line with something other than blanks in it; a blank line fails at its first character.
+TEXT_LINE = re.compile(f"^(?P<indent>[{BLANKS}]*)(?P<text>[^{BLANKS}\n][^\n]*)", re.MULTILINE)
+
+# Headings are short labels (目的, 秘密保持); a longer text after 第N条 is the body.
+MAX_HEADING_CHARS = 30
+
+# A title is one short line (特定契約・接続契約モデル契約書); a longer one is a sentence.
+MAX_TITLE_CHARS = 60
+
+# Page headers are short "KEY：VALUE" lines; longer lines are clauses and are not checked.
+MAX_HEADER_CHARS = 100
+
+# A page header is a KEY：VALUE line printed on every page, so it occurs at least twice.
+MIN_HEADER_REPEATS = 2
+
+# Numbers of articles and divisions as written: 12, １２, 十二, 百二十.
+NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千]{1,8}"
+
+# Katakana item labels in アイウエオ order: ア → 1, イ → 2 …
+KATAKANA_ORDER = ("アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+                  "ハヒフヘホマミムメモヤユヨラリルレロワヲン")
+
+ARTICLE_LABEL = re.compile(rf"""
+    第(?P<number>{NUMERAL})条
+    (?:の(?P<branch>[0-9０-９一二三四五六七八九十]{{1,4}}))?    # 第3条の2
+""", re.VERBOSE)
+
+DIVISION_LABEL = re.compile(rf"""
+    第(?P<number>{NUMERAL})(?P<kind>[章節])                      # 第1章, 第2節
+""", re.VERBOSE)
+
+# （目的） after 第1条, alone on the line above it, or after 第1節.
+PAREN_HEADING = re.compile(r"""
+    [（(] (?P<heading>[^（）()]{1,40}) [）)]
+""", re.VERBOSE)
+
+# A parenthesised number or kana alone on a line is an item label, never a heading.
+ITEM_ONLY = re.compile(rf"[0-9０-９一二三四五六七八九十{KATAKANA_ORDER}]{{1,3}}")
+
+APPENDIX_LINE = re.compile(r"""
+    [附付][ \u3000]{0,3}則                                       # 附則, 付則, 附　則
+    (?:[ \u3000]{0,3}[（(][^（）()]{1,40}[）)])?                 # （2018年8月1日作定）
+""", re.VERBOSE)
+
+PARAGRAPH_LABEL = re.compile(r"""
+    (?P<number>[0-9]{1,3}|[０-９]{1,3})
+    (?: (?P<mark>[.．、])(?![0-9０-９])                          # 1.  1．  1、 (not 1.5)
+      | (?=[ \t\u3000]) )                                        # １␣ ２␣
+""", re.VERBOSE)
+
+ITEM_LABEL = re.compile(rf"""
+    # （1） (1) （一） （ア）
+      [（(] (?P<paren>[0-9０-９]{{1,3}} | [一二三四五六七八九十]{{1,3}} | [{KATAKANA_ORDER}]) [）)]
+    | (?P<kanji>[一二三四五六七八九十]{{1,3}}) (?=[ \t\u3000、])     # 一␣ 二、
+    | (?P<circled>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])        # ① … ㊿
+    | (?P<kana>[{KATAKANA_ORDER}]) (?=[ \t\u3000、．.])              # ア␣ イ、
+    | (?P<bullet>[・･·•‧] | [-－–](?=[ \t\u3000]))                  # ・ · -
+""", re.VERBOSE)
+
+# A line with only a number: an empty paragraph (３) or a page number, cut off the end of an article.
+BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}")
+
+# What separates an item label from its text: 一、 ア． then blanks.
+LABEL_SEPARATOR = re.compile(f"[、．.]?[{BLANKS}]*")
+
+# A page header: 文書番号：IS6-035-00-S, 機密分類：公開.
+HEADER_LINE = re.compile(r"""
+    [^\s：:]{1,12} [：:] [ \u3000]{0,4} \S .{0,80}
+""", re.VERBOSE)
+
+# Values that are only blanks to fill in (住所：＿＿＿) belong to a form, not to a page header.
+PLACEHOLDER = re.compile(r"[＿_●○・\-－ \u3000]{0,100}")
+
+# A digit, kanji numeral or blank to fill in, in a date: 2024, ●●, ○, ＿＿.
+_DATE_DIGIT = "[0-9０-９●○〇＿_元一二三四五六七八九十]"
+
+SIGNATURE_LINE = re.compile(rf"""
+    # 本契約締結の証として / 本契約の成立を証するため
+      (?:本契約|本覚書|本合意書|本同意書|本書|上記|以上) [^。\n]{{0,60}} 証(?:として|する|し)
+    # ●●年●●月●●日 / 令和○年○月○日 / ____年__月__日, alone on the line
+    | (?:令和|平成|昭和|西暦)? [ \u3000]{{0,2}} {_DATE_DIGIT}{{0,6}} [ \u3000]{{0,2}} 年
+      [ \u3000]{{0,2}} {_DATE_DIGIT}{{0,4}} [ \u3000]{{0,2}} 月
+      [ \u3000]{{0,2}} {_DATE_DIGIT}{{0,4}} [ \u3000]{{0,2}} 日 $
+    | 契約締結日
+    # 甲：●●株式会社 / 甲（事業者） / 甲
+    | [甲乙丙丁] (?: [ \u3000]{{0,2}}[：:] | [（(][^（）()\n]{{1,20}}[）)][ \u3000]{{0,2}}(?:[：:]|$) | $)
+    # 住所： / 代表者名： / 署名又は押印：
+    | (?:住所|所在地|代表者|代表取締役|会社名|商号|氏名|名称|署名|記名押印|日付) [^：:\s]{{0,10}} [：:]
+    # 氏名又は会社名：＿＿＿ / a line of ＿＿＿＿
+    | [^。、\n]{{1,20}} [：:] [ \u3000]{{0,2}} [＿_]{{2}}
+    | [＿_ \u3000]{{2,200}} $
+""", re.VERBOSE)
+
+
+class _Kind(Enum):
+    PARAGRAPH = "paragraph"    # 1. １␣ 2．
+    ITEM = "item"              # （1） 一 ① ア
+    BULLET = "bullet"          # ・ · -
+
+
+class _Line(NamedTuple):  # a tuple, not a frozen dataclass: built once per line, many times cheaper
+    """A line with text: the span of its text, without indentation, bookmark residue and trailing blanks."""
+
+    start: int
+    end: int
+    indent: int                # blank characters before the text
+    content: str               # text[start:end]
+    line_start: int            # the start of the whole line
+    line_end: int              # after its line break, if any
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleLabel:
+    """第N条 at the start of a line, and what follows it on that line."""
+
+    number: int | None
+    branch: int | None
+    label: str
+    heading: str | None
+    body_offset: int | None    # where text after the label begins on the same line (第一条　本法は…)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A 項 number, 号 label or bullet at the start of a line."""
+
+    kind: _Kind
+    label: str
+    number: int | None
+    text: str                  # the rest of the line
+
+
+@dataclass(frozen=True, slots=True)
+class _Outline:
+    """Where the parts are, as indexes into the text lines (blank lines and page headers left out)."""
+
+    starts: list[int]                          # first line of each article (heading above or label)
+    labels: list[int]                          # label line of each article
+    found: dict[int, _ArticleLabel]
+    headings_above: dict[int, str]             # label line → heading on the line above
+    divisions: dict[int, Division]
+    appendix: int | None
+    signature: int | None
+
+
+def parse(text: str) -> Contract:
+    """Read the structure of a contract text; never raises on any string."""
+    text_lines = _lines(text)
+    headers = _page_header_flags(text_lines)
+    lines = [line for line, header in zip(text_lines, headers, strict=True) if not header]
+    outline = _outline(lines)
+    first = min([*outline.starts, *outline.divisions, len(lines)])
+    title = _title(lines[0]) if first > 0 else None
+    return Contract(
+        text=text,
+        title=title,
+        preamble=_span(lines[1 if title else 0:first]),
+        divisions=tuple(outline.divisions[index] for index in sorted(outline.divisions)),
+        articles=_articles(lines, outline),
+        appendix=_appendix(lines, outline),
+        signature=_signature(lines, outline),
+        noise=_noise_spans(text, text_lines, headers),
+    )
+
+
+# Lines
+
+
+def _lines(text: str) -> list[_Line]:
+    """Every line with text in it, split at ``\\n`` only, so offsets stay those of the raw text.
+
+    Blank lines are never built: a regular expression steps over them in C, which
+    keeps a text of a million line breaks as fast as a short one.
+    """
+    lines = []
+    for match in TEXT_LINE.finditer(text):
+        start, end = match.start("text"), match.end()
+        if text.startswith("[bookmark:", start):
+            start = _text_start(text, start, end)
+        content = text[start:end].rstrip(BLANKS)
+        if content:
+            line_end = end + 1 if end < len(text) else end
+            indent = len(match["indent"])
+            lines.append(_Line(start, start + len(content), indent, content, match.start(), line_end))
+    return lines
+
+
+def _text_start(text: str, start: int, end: int) -> int:
+    """Where the text of a line begins, after indentation and ``[bookmark: _x]`` residue."""
+    position = _skip_blanks(text, start, end)
+    while bookmark := BOOKMARK.match(text, position, end):
+        position = _skip_blanks(text, bookmark.end(), end)
+    return position
+
+
+def _skip_blanks(text: str, position: int, end: int | None = None) -> int:
+    """The first position at or after ``position`` that is not a blank."""
+    match = LEADING_BLANKS.match(text, position, len(text) if end is None else end)
+    return match.end() if match else position
+
+
+def _span(lines: Sequence[_Line]) -> Span | None:
+    """From the text of the first line to the end of the last; None for no lines."""
+    return Span(lines[0].start, lines[-1].end) if lines else None
+
+
+def _as_int(written: str | None) -> int | None:
+    value = parse_number(written) if written else None
+    return value if isinstance(value, int) else None
+
+
+# Page headers
+
+
+def _page_header_flags(lines: Sequence[_Line]) -> list[bool]:
+    """For each line, whether it is a KEY：VALUE page header that repeats in the document."""
+    candidates = [_header_candidate(line.content) for line in lines]
+    counts = Counter(candidate for candidate in candidates if candidate)
+    return [bool(candidate) and counts[candidate] >= MIN_HEADER_REPEATS for candidate in candidates]
+
+
+def _header_candidate(content: str) -> str | None:
+    if len(content) > MAX_HEADER_CHARS or not HEADER_LINE.fullmatch(content):
+        return None
+    value = re.split("[：:]", content, maxsplit=1)[1]
+    if PLACEHOLDER.fullmatch(value) or SIGNATURE_LINE.match(content):
+        return None
+    return content
+
+
+def _noise_spans(text: str, lines: Sequence[_Line], headers: Sequence[bool]) -> tuple[Span, ...]:
+    """Each run of page header lines, whole lines, with the blank lines around it."""
+    spans: list[Span] = []
+    start: int | None = None
+    for index, (line, header) in enumerate(zip(lines, headers, strict=True)):
+        if header and start is None:
+            start = lines[index - 1].line_end if index else 0
+        elif not header and start is not None:
+            spans.append(Span(start, line.line_start))
+            start = None
+    if start is not None:
+        spans.append(Span(start, len(text)))
+    return tuple(spans)
+
+
+# Outline
+
+
+def _outline(lines: Sequence[_Line]) -> _Outline:
+    found = {index: label for index, line in enumerate(lines) if (label := _article_label(line.content))}
+    appendix = _appendix_index(lines, after=min(found, default=len(lines)))
+    if appendix is not None:  # 第N条 inside 附則 belong to the appendix, not to the contract
+        found = {index: label for index, label in found.items() if index < appendix}
+    labels = sorted(found)
+    signature = _signature_index(lines, labels[-1], appendix) if labels else None
+    body_end = min(index for index in (appendix, signature, len(lines)) if index is not None)
+    divisions = {index: division for index in range(body_end) if (division := _division(lines[index]))}
+    headings_above = _headings_above(lines, found, divisions)
+    starts = [index - 1 if index in headings_above else index for index in labels]
+    return _Outline(starts, labels, found, headings_above, divisions, appendix, signature)
+
+
+def _article_label(content: str) -> _ArticleLabel | None:
+    """第N条 starting a line and followed by a heading, the end of the line or a blank; None otherwise."""
+    match = ARTICLE_LABEL.match(content)
+    if not match:
+        return None
+    rest = content[match.end():]
+    heading, body = _heading_and_body(rest)
+    if heading is None and body is None and rest:
+        return None  # 第7条、第9条は… / 第29条（料金等）に定める… / 第3条5項: a cross-reference
+    return _ArticleLabel(
+        number=_as_int(match["number"]),
+        branch=_as_int(match["branch"]),
+        label=match.group(0),
+        heading=heading,
+        body_offset=None if body is None else match.end() + body,
+    )
+
+
+def _heading_and_body(rest: str) -> tuple[str | None, int | None]:
+    """After 第N条: the heading, and where body text starts on the same line (both None: no label)."""
+    start = _skip_blanks(rest, 0)
+    words = rest[start:]
+    if paren := PAREN_HEADING.match(words):
+        after = _skip_blanks(words, paren.end())
+        if after == paren.end() < len(words):
+            return None, None  # 第29条（料金等）に定める
+        return paren["heading"].strip(), start + after if after < len(words) else None
+    if start == 0:
+        return None, None  # 第7条、第9条 / 第3条5項
+    if _is_heading(words):
+        return words, None
+    return None, start
+
+
+def _is_heading(words: str) -> bool:
+    return 0 < len(words) <= MAX_HEADING_CHARS and "。" not in words and "、" not in words
+
+
+def _division(line: _Line) -> Division | None:
+    """第N章 / 第N節 with an optional title; None for any other line."""
+    match = DIVISION_LABEL.match(line.content)
+    if not match:
+        return None
+    rest = line.content[match.end():]
+    heading, body = _heading_and_body(rest)
+    if rest and (heading is None or body is not None):
+        return None  # 第2章の規定により…
+    kind = DivisionKind.CHAPTER if match["kind"] == "章" else DivisionKind.SECTION
+    return Division(kind, _as_int(match["number"]), match.group(0), heading, Span(line.start, line.end))
+
+
+def _headings_above(lines: Sequence[_Line], found: dict[int, _ArticleLabel],
+                    divisions: dict[int, Division]) -> dict[int, str]:
+    """Label lines without a heading whose line above is only （見出し）."""
+    headings: dict[int, str] = {}
+    for index, label in found.items():
+        above = index - 1
+        if label.heading is not None or above < 0 or above in found or above in divisions:
+            continue
+        if heading := _heading_line(lines[above].content):
+            headings[index] = heading
+    return headings
+
+
+def _heading_line(content: str) -> str | None:
+    match = PAREN_HEADING.fullmatch(content)
+    if not match or ITEM_ONLY.fullmatch(match["heading"].strip()):
+        return None
+    return match["heading"].strip()
+
+
+def _appendix_index(lines: Sequence[_Line], after: int) -> int | None:
+    return next((index for index in range(after + 1, len(lines))
+                 if APPENDIX_LINE.fullmatch(lines[index].content)), None)
+
+
+def _signature_index(lines: Sequence[_Line], last_label: int, appendix: int | None) -> int | None:
+    """The first signature line after the last article's label: 本契約締結の証として, 甲：, ●●年●●月●●日."""
+    return next((index for index in range(last_label + 1, len(lines))
+                 if index != appendix and SIGNATURE_LINE.match(lines[index].content)), None)
+
+
+def _part_end(start: int, other: int | None, length: int) -> int:
+    """The appendix and the signature block each end where the other begins, if it comes later."""
+    return other if other is not None and other > start else length
+
+
+def _title(line: _Line) -> str | None:
+    title = BOOKMARK.sub("", line.content).strip(BLANKS)
+    if not title or len(title) > MAX_TITLE_CHARS or title.endswith("。"):
+        return None
+    return title
+
+
+def _appendix(lines: Sequence[_Line], outline: _Outline) -> Appendix | None:
+    if outline.appendix is None:
+        return None
+    end = _part_end(outline.appendix, outline.signature, len(lines))
+    return Appendix(lines[outline.appendix].content, Span(lines[outline.appendix].start, lines[end - 1].end))
+
+
+def _signature(lines: Sequence[_Line], outline: _Outline) -> Span | None:
+    if outline.signature is None:
+        return None
+    return _span(lines[outline.signature:_part_end(outline.signature, outline.appendix, len(lines))])
+
+
+# Articles
+
+
+def _articles(lines: Sequence[_Line], outline: _Outline) -> tuple[Article, ...]:
+    stops = sorted({*outline.starts, *outline.divisions, len(lines),
+                    *(index for index in (outline.appendix, outline.signature) if index is not None)})
+    enclosing = _enclosing_divisions(outline)
+    ids: Counter[str] = Counter()
+    articles = []
+    for start, label in zip(outline.starts, outline.labels, strict=True):
+        stop = stops[bisect_right(stops, label)]
+        found = outline.found[label]
+        chapter, section = enclosing[label]
+        body = _body_lines(lines, label, stop, found)
+        end = body[-1].end if body else lines[label].end
+        articles.append(Article(
+            id=_unique_id(found, len(articles) + 1, ids),
+            number=found.number,
+            branch=found.branch,
+            label=found.label,
+            heading=outline.headings_above.get(label, found.heading),
+            span=Span(lines[start].start, end),
+            body=Span(body[0].start, end) if body else Span(end, end),
+            paragraphs=_paragraphs(body),
+            chapter=chapter,
+            section=section,
+        ))
+    return tuple(articles)
+
+
+def _enclosing_divisions(outline: _Outline) -> dict[int, tuple[str | None, str | None]]:
+    """For each article label line, the labels of the 章 and 節 it is in."""
+    chapter: str | None = None
+    section: str | None = None
+    enclosing: dict[int, tuple[str | None, str | None]] = {}
+    events = sorted([*outline.divisions, *outline.labels])
+    for index in events:
+        division = outline.divisions.get(index)
+        if division is None:
+            enclosing[index] = (chapter, section)
+        elif division.kind is DivisionKind.CHAPTER:
+            chapter, section = division.label, None
+        else:
+            section = division.label
+    return enclosing
+
+
+def _unique_id(found: _ArticleLabel, position: int, seen: Counter[str]) -> str:
+    """a12, a3-2; a second 第12条 becomes a12_2; an unreadable number falls back to its position."""
+    base = f"a{found.number}" if found.number is not None else f"p{position}"
+    if found.branch is not None:
+        base += f"-{found.branch}"
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}_{seen[base]}"
+
+
+def _body_lines(lines: Sequence[_Line], label: int, stop: int, found: _ArticleLabel) -> list[_Line]:
+    """The lines after the label line (text on the label line first), empty ``3.`` lines cut off the end."""
+    body = list(lines[label + 1:stop])
+    if found.body_offset is not None:
+        line = lines[label]
+        body.insert(0, _Line(line.start + found.body_offset, line.end, 0,
+                             line.content[found.body_offset:], line.line_start, line.line_end))
+    while body and _is_bare_number(body[-1]):
+        body.pop()
+    return body
+
+
+def _is_bare_number(line: _Line) -> bool:
+    """``3.`` or ``３`` with nothing after it: a paragraph left empty in the template (seed 001)."""
+    if BARE_NUMBER.fullmatch(line.content):
+        return True
+    mark = _mark(line)
+    return mark is not None and mark.kind is _Kind.PARAGRAPH and not mark.text
+
+
+# Paragraphs and items
+
+
+def _mark(line: _Line) -> _Mark | None:
+    """The 項 number, 号 label or bullet that starts a line, if any."""
+    content = line.content
+    if paragraph := PARAGRAPH_LABEL.match(content):
+        return _Mark(_Kind.PARAGRAPH, paragraph.group(0), _as_int(paragraph["number"]),
+                     content[_skip_blanks(content, paragraph.end()):])
+    item = ITEM_LABEL.match(content)
+    if not item:
+        return None
+    separator = LABEL_SEPARATOR.match(content, item.end())
+    text = content[separator.end() if separator else item.end():]
+    if item["bullet"]:
+        return _Mark(_Kind.BULLET, item["bullet"], None, text)
+    written = item["paren"] or item["kanji"] or item["circled"] or item["kana"]
+    return _Mark(_Kind.ITEM, item.group(0), _item_number(written), text)
+
+
+def _item_number(written: str) -> int | None:
+    """（1）→ 1, 一 → 1, ① → 1 (NFKC), ア → 1, イ → 2."""
+    if written in KATAKANA_ORDER:
+        return KATAKANA_ORDER.index(written) + 1
+    return _as_int(written)
+
+
+def _paragraphs(body: Sequence[_Line]) -> tuple[Paragraph, ...]:
+    marks = [_mark(line) for line in body]
+    starts = _paragraph_starts(body, marks)
+    ends = [start for start, _ in starts[1:]] + [len(body)] if starts else []
+    paragraphs = (_paragraph(body[start:end], marks[start:end], labelled)
+                  for (start, labelled), end in zip(starts, ends, strict=True))
+    return tuple(paragraph for paragraph in paragraphs if paragraph.text or paragraph.items)
+
+
+def _paragraph_starts(body: Sequence[_Line], marks: Sequence[_Mark | None]) -> list[tuple[int, bool]]:
+    """Where each 項 starts, and whether its first line carries its label.
+
+    Numbered paragraphs start at 1. / １␣ lines, with the text before the first one as an
+    unnumbered paragraph. A body of bullets only (seed 003) makes each top-level bullet a
+    paragraph. Anything else is one unnumbered paragraph.
+    """
+    if not body:
+        return []
+    numbered = [index for index, mark in enumerate(marks) if mark and mark.kind is _Kind.PARAGRAPH]
+    if numbered:
+        return ([(0, False)] if numbered[0] else []) + [(index, True) for index in numbered]
+    first = marks[0]
+    if first and first.kind is _Kind.BULLET:
+        top = body[0].indent
+        return [(index, True) for index, mark in enumerate(marks)
+                if mark and mark.kind is _Kind.BULLET and body[index].indent <= top]
+    return [(0, False)]
+
+
+def _paragraph(lines: Sequence[_Line], marks: Sequence[_Mark | None], labelled: bool) -> Paragraph:
+    """One 項 and its items; a line without a label continues the item or paragraph before it."""
+    head = marks[0] if labelled else None
+    following = 1 if head is not None else 0
+    groups: list[tuple[_Mark, list[_Line]]] = []
+    for line, mark in zip(lines[following:], marks[following:], strict=True):
+        if mark is not None and mark.kind is not _Kind.PARAGRAPH:
+            groups.append((mark, [line]))
+        elif groups:
+            groups[-1][1].append(line)
+    texts = [head.text] if head is not None else []
+    texts.extend(line.content for line in lines[following:])
+    return Paragraph(
+        number=head.number if head is not None else None,
+        label=head.label if head is not None else None,
+        text="\n".join(text for text in texts if text),
+        span=Span(lines[0].start, lines[-1].end),
+        items=tuple(_item(mark, item_lines) for mark, item_lines in groups),
+    )
+
+
+def _item(mark: _Mark, lines: Sequence[_Line]) -> Item:
+    text = "\n".join(text for text in [mark.text, *(line.content for line in lines[1:])] if text)
+    return Item(label=mark.label, number=mark.number, text=text, span=Span(lines[0].start, lines[-1].end))
