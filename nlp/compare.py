@@ -24,6 +24,7 @@ from .result import (
     Summary,
 )
 from .structure import parse
+from .terms import clause_changes
 from .text import normalize
 
 __all__ = ["Options", "compare", "compare_contracts"]
@@ -37,30 +38,23 @@ class Options:
     detect_moves: bool = True          # flag pairs out of reading order as moved
 
 
-#: Finds the structured differences of one article pair; the terms module provides it.
-ChangeFinder = Callable[[Contract, Article, Contract, Article], Sequence[Change]]
-
-
-def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None,
-            find_changes: ChangeFinder | None = None) -> Comparison:
+def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None) -> Comparison:
     """Compare two contract texts article by article."""
     started = time.perf_counter()
-    result = compare_contracts(parse(original), parse(revised), engine=engine, options=options,
-                               find_changes=find_changes)
+    result = compare_contracts(parse(original), parse(revised), engine=engine, options=options)
     meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
     return Comparison(result.summary, result.clauses, result.changes, meta)
 
 
 def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
-                      options: Options | None = None,
-                      find_changes: ChangeFinder | None = None) -> Comparison:
+                      options: Options | None = None) -> Comparison:
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
     renumbered = _renumbering(original, revised, links)
     clauses = []
     for link in _reading_order(links):
-        clause = _clause(original, revised, link, options, find_changes)
+        clause = _clause(original, revised, link, options)
         if clause.status == Status.MODIFIED:
             left, right = original.articles[link.original], revised.articles[link.revised]
             extra = _qualitative(original, left, revised, right, engine, renumbered)
@@ -122,8 +116,7 @@ def _ref(article: Article) -> ClauseRef:
                      article.span.start, article.span.end)
 
 
-def _clause(original: Contract, revised: Contract, link: Link, options: Options,
-            find_changes: ChangeFinder | None) -> Clause:
+def _clause(original: Contract, revised: Contract, link: Link, options: Options) -> Clause:
     left = original.articles[link.original] if link.original is not None else None
     right = revised.articles[link.revised] if link.revised is not None else None
     if left is None or right is None:
@@ -139,7 +132,7 @@ def _clause(original: Contract, revised: Contract, link: Link, options: Options,
     heading = _heading_redline(original, left, revised, right, options)
     paragraphs = _paragraph_pairs(original, left, revised, right, options)
     same = heading.same and all(p.status == Status.EQUAL for p in paragraphs)
-    changes = tuple(find_changes(original, left, revised, right)) if find_changes and not same else ()
+    changes = () if same else tuple(clause_changes(original, left, revised, right))
     return Clause(
         original=_ref(left), revised=_ref(right),
         status=Status.EQUAL if same else Status.MODIFIED,

@@ -146,7 +146,7 @@ NUMBER_TEXT = re.compile(r"[0-9０-９,，.．]+|[〇零一二三四五六七八
 
 
 def parse_number(text: str) -> float | int | None:
-    """Read a Japanese number: ``12``, ``１２``, ``十二``, ``1,000``, ``1,000万``, ``二億``, ``14.5``.
+    """Read a Japanese number: ``12``, ``１２``, ``十二``, ``1,000``, ``1,000万``, ``1億5000万``, ``14.5``.
 
     Returns an int where the value is whole, a float otherwise, None when the
     text is not a number.
@@ -154,32 +154,37 @@ def parse_number(text: str) -> float | int | None:
     text = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     if not text:
         return None
-    large = 1
-    while text and text[-1] in KANJI_LARGE:
-        large *= KANJI_LARGE[text[-1]]
-        text = text[:-1]
-    if not text:
-        return large if large > 1 else None
-    value: float | int | None
-    if re.fullmatch(r"[0-9]+", text):
-        value = int(text)
-    elif re.fullmatch(r"[0-9]*\.[0-9]+", text):
-        value = float(text)
-    elif re.fullmatch(r"[0-9]+(?:[万億][0-9]+)+", text):
-        value, rest = 0, text
-        for unit, factor in (("億", 100_000_000), ("万", 10_000)):
-            if unit in rest:
-                head, rest = rest.split(unit, 1)
-                value += int(head) * factor
-        value += int(rest or 0)
-    else:
-        value = _kanji_to_int(text)
-    if value is None:
+    total: float = 0
+    rest = text
+    for unit, factor in KANJI_LARGE_ORDER:
+        if unit in rest:
+            head, rest = rest.split(unit, 1)
+            part = _small_number(head) if head else 1
+            if part is None:
+                return None
+            total += part * factor
+    if rest:
+        part = _small_number(rest)
+        if part is None:
+            return None
+        total += part
+    elif total == 0:
         return None
-    value = value * large
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    if isinstance(total, float) and total.is_integer():
+        return int(total)
+    return total
+
+
+KANJI_LARGE_ORDER = (("億", 100_000_000), ("万", 10_000))
+
+
+def _small_number(text: str) -> float | int | None:
+    """A number below 万: digits, a decimal or a kanji numeral."""
+    if re.fullmatch(r"[0-9]{1,30}", text):
+        return int(text)
+    if re.fullmatch(r"[0-9]{0,30}\.[0-9]{1,30}", text):
+        return float(text)
+    return _kanji_to_int(text)
 
 
 def _nfkc(builder: _Builder) -> None:

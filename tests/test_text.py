@@ -9,7 +9,7 @@ from nlp.text import normalize, parse_number
 @pytest.mark.parametrize("written, value", [
     ("12", 12), ("１２", 12), ("十二", 12), ("三百五十", 350), ("二〇二四", 2024),
     ("1,000", 1000), ("1,000万", 10_000_000), ("一千万", 10_000_000), ("二億", 200_000_000),
-    ("14.5", 14.5), ("１４．５", 14.5), ("千", 1000),
+    ("14.5", 14.5), ("1億5000万", 150_000_000), ("一億五千万", 150_000_000), ("3億", 300_000_000), ("１４．５", 14.5), ("千", 1000),
 ])
 def test_japanese_numbers_are_read_in_every_spelling(written, value):
     assert parse_number(written) == value
