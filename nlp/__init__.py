@@ -1,0 +1,1 @@
+"""Compare Japanese contracts (public names are listed once the parser lands)."""

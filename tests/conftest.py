@@ -24,3 +24,18 @@ def engine():
     from nlp.engine import load_engine
 
     return load_engine()
+
+
+@pytest.fixture(scope="session")
+def app(engine):
+    """The service with the session's engine, handed to it as any test may hand its own."""
+    from service import create_app
+
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False})
+    app.extensions["engine"] = engine
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,30 @@
+# The comparison service: gunicorn with the GiNZA model loaded once and shared by the workers.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    OMP_NUM_THREADS=1 \
+    PORT=8000
+
+RUN useradd --create-home --uid 10001 contractdiff
+WORKDIR /app
+
+# Dependencies first, so that a change to the code does not reinstall them. The model
+# (ja-ginza) is a PyPI package pinned in requirements.txt: nothing is downloaded at run time.
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY nlp/ nlp/
+COPY service/ service/
+COPY api_spec/ api_spec/
+COPY gunicorn.conf.py .
+
+USER contractdiff
+EXPOSE 8000
+
+# slim has no curl. The start period covers loading the model.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/v1/health' % os.environ.get('PORT', '8000'), timeout=4)"]
+
+CMD ["gunicorn", "-c", "gunicorn.conf.py"]

@@ -1,0 +1,69 @@
+# make serve | test | lint | spec | eval | bench | clean
+# Every target installs the pinned requirements into $(VENV) first, once per change to them.
+
+SHELL := bash
+VENV ?= .venv
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 8000
+# The comparison cases and their scorer, beside this repository.
+EVAL ?= ../shared/eval
+
+BIN := $(VENV)/bin
+
+.PHONY: help serve test lint spec eval bench clean
+
+help:
+	@echo "make serve   run the service with gunicorn on PORT (default 8000)"
+	@echo "make test    run the test suite"
+	@echo "make lint    run ruff"
+	@echo "make spec    regenerate api_spec/openapi.yaml from the schemas"
+	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
+	@echo "make bench   run the benchmarks, when there are some"
+	@echo "make clean   remove caches"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+serve: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+spec: $(VENV)/.installed
+	$(BIN)/python -m service.spec > api_spec/openapi.yaml.new
+	mv api_spec/openapi.yaml.new api_spec/openapi.yaml
+
+# One shell, so that the trap stops the server however the recipe ends. Fails only when the
+# service does not come up; the scorer's own verdict is printed, not turned into a failure.
+eval: $(VENV)/.installed
+	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	log=$$(mktemp); \
+	PORT=$$port $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$$port > "$$log" 2>&1 & \
+	pid=$$!; \
+	trap 'kill $$pid 2> /dev/null; wait $$pid 2> /dev/null; rm -f "$$log"' EXIT; \
+	deadline=$$(( SECONDS + 60 )); \
+	until $(BIN)/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+			"http://127.0.0.1:$$port/v1/health" 2> /dev/null; do \
+		if ! kill -0 $$pid 2> /dev/null || (( SECONDS >= deadline )); then \
+			echo "make eval: the service did not start on port $$port; its log:" >&2; \
+			tail -n 30 "$$log" >&2; \
+			exit 1; \
+		fi; \
+		sleep 1; \
+	done; \
+	echo "make eval: service up on port $$port, scoring $(EVAL)/dev"; \
+	$(BIN)/python $(EVAL)/score.py --url http://127.0.0.1:$$port $(EVAL)/dev \
+		|| echo "make eval: the scorer exited with status $$?"
+
+bench: $(VENV)/.installed
+	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+
+clean:
+	rm -rf .pytest_cache .ruff_cache api_spec/openapi.yaml.new
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

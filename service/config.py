@@ -1,0 +1,21 @@
+"""Every setting of the service, named once with its default.
+
+Each can be set from the environment as ``CONTRACTDIFF_<NAME>`` (values are read as JSON,
+so ``CONTRACTDIFF_MAX_TEXT_CHARS=400000`` is a number and ``…=false`` a boolean) or passed
+to :func:`service.create_app` in a mapping. The README's settings table mirrors this class.
+"""
+
+from __future__ import annotations
+
+
+class Defaults:
+    #: The spaCy package of the GiNZA model to load.
+    MODEL = "ja_ginza"
+    #: The largest request body, in bytes; a bigger one is refused (413), read no further than this.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: The longest text, in characters, for each of the two documents (413 beyond it).
+    MAX_TEXT_CHARS = 200_000
+    #: How deeply a request body may nest arrays and objects; checked before the JSON is parsed.
+    MAX_JSON_DEPTH = 20
+    #: Load the model in create_app; false builds an app without one, whose model routes answer 503.
+    LOAD_MODEL_AT_START = True

@@ -1,0 +1,160 @@
+"""Every error becomes an RFC 9457 problem (``application/problem+json``), here and nowhere else.
+
+One table maps each exception class to its status, problem type and title: the service's own
+errors, the library's (:mod:`nlp.errors`), marshmallow's validation error and Werkzeug's HTTP
+errors. The most specific class in an exception's MRO wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, has_request_context, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
+
+from nlp.errors import ContractDiffError, EmptyDocument, InputTooLarge, InvalidText, UnreadableDocument
+
+__all__ = [
+    "PROBLEM_JSON",
+    "PROBLEMS",
+    "JsonTooDeep",
+    "MalformedJson",
+    "ModelNotLoaded",
+    "ProblemType",
+    "ServiceError",
+    "UndecodableBody",
+    "problem_response",
+    "register_error_handlers",
+]
+
+PROBLEM_JSON = "application/problem+json"
+# Problem types are tag URIs (RFC 4151): stable names that nobody is tempted to fetch.
+TYPE_PREFIX = "tag:contractdiff,2026:problems/"
+
+
+class ServiceError(Exception):
+    """Base of the errors the service raises itself; the message is the problem's detail."""
+
+
+class UndecodableBody(ServiceError):
+    """The body's bytes are not UTF-8 (a Shift_JIS body, for instance)."""
+
+
+class JsonTooDeep(ServiceError):
+    """The body nests arrays or objects deeper than MAX_JSON_DEPTH."""
+
+
+class MalformedJson(ServiceError):
+    """The body is not JSON."""
+
+
+class ModelNotLoaded(ServiceError):
+    """The app has no model to answer with."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemType:
+    status: int
+    slug: str  # the last part of the type URI
+    title: str  # the same for every occurrence of the type
+
+    @property
+    def uri(self) -> str:
+        return TYPE_PREFIX + self.slug
+
+
+PROBLEMS: dict[type[BaseException], ProblemType] = {
+    # The request body
+    MalformedJson: ProblemType(400, "malformed-json", "The body is not valid JSON"),
+    UndecodableBody: ProblemType(400, "invalid-encoding", "The body is not UTF-8"),
+    JsonTooDeep: ProblemType(400, "json-too-deep", "The JSON is nested too deeply"),
+    ValidationError: ProblemType(422, "invalid-request", "The request does not match the schema"),
+    # The library
+    InputTooLarge: ProblemType(413, "text-too-large", "A text is over the size limit"),
+    InvalidText: ProblemType(422, "invalid-text", "A text is not valid Unicode"),
+    EmptyDocument: ProblemType(422, "empty-document", "A document has nothing to compare"),
+    UnreadableDocument: ProblemType(422, "unreadable-document", "A document cannot be read"),
+    ContractDiffError: ProblemType(422, "cannot-compare", "The documents cannot be compared"),
+    # The service
+    ModelNotLoaded: ProblemType(503, "model-not-loaded", "The model is not loaded"),
+    # HTTP
+    BadRequest: ProblemType(400, "bad-request", "Bad request"),
+    NotFound: ProblemType(404, "not-found", "No such resource"),
+    MethodNotAllowed: ProblemType(405, "method-not-allowed", "Method not allowed"),
+    RequestEntityTooLarge: ProblemType(413, "body-too-large", "The request body is too large"),
+    UnsupportedMediaType: ProblemType(415, "unsupported-media-type", "The body must be application/json"),
+    Exception: ProblemType(500, "internal-error", "Internal server error"),
+}
+
+# Said instead of the message of an unexpected error, which may quote the documents.
+INTERNAL_DETAIL = "The service failed while handling this request. The error has been logged."
+INVALID_DETAIL = "Some fields of the request are missing or invalid; `errors` says which and why."
+
+
+def problem_type(error: BaseException) -> ProblemType:
+    """The table's entry for the most specific class of ``error``."""
+    for cls in type(error).__mro__:
+        if cls in PROBLEMS:
+            found = PROBLEMS[cls]
+            break
+    else:
+        found = PROBLEMS[Exception]
+    if isinstance(error, HTTPException) and error.code and error.code != found.status:
+        # An HTTP error the table does not name (409, 429 …) keeps its own status.
+        return ProblemType(error.code, _slug(error.name), error.name)
+    return found
+
+
+def detail(error: BaseException, kind: ProblemType) -> str:
+    """What happened in this occurrence, in words safe to show the client."""
+    if isinstance(error, ValidationError):
+        return INVALID_DETAIL
+    if isinstance(error, HTTPException):
+        return error.description or kind.title
+    if kind.status >= 500 and not isinstance(error, ServiceError):
+        return INTERNAL_DETAIL
+    return str(error) or kind.title
+
+
+def problem_response(error: BaseException) -> Response:
+    """The problem+json response for ``error``, with its status and any headers it carries (Allow)."""
+    kind = problem_type(error)
+    if kind.status >= 500 and not isinstance(error, ServiceError):
+        current_app.logger.exception("Unhandled error", exc_info=error)
+    body: dict[str, Any] = {
+        "type": kind.uri,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail(error, kind),
+    }
+    if has_request_context():
+        body["instance"] = request.path
+    if isinstance(error, ValidationError):
+        body["errors"] = error.normalized_messages()
+    response = current_app.response_class(
+        current_app.json.dumps(body), status=kind.status, mimetype=PROBLEM_JSON
+    )
+    if isinstance(error, HTTPException):
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Send every exception, Werkzeug's HTTP errors included, through :func:`problem_response`."""
+    app.register_error_handler(Exception, problem_response)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

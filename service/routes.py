@@ -1,0 +1,72 @@
+"""The blueprint ``api``, mounted at ``/v1``: parse with a schema, call the library, dump with a schema."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app
+from flask.typing import ResponseReturnValue
+
+from nlp.compare import compare
+from nlp.engine import Engine
+
+from .body import check_text_limit, read_json
+from .errors import ModelNotLoaded
+from .schemas import CompareInput, CompareRequest, CompareResponse, HealthResponse
+
+__all__ = ["OPENAPI_PATH", "api"]
+
+OPENAPI_PATH = Path(__file__).resolve().parent.parent / "api_spec" / "openapi.yaml"
+
+api = Blueprint("api", __name__)
+
+
+@api.post("/compare")
+def compare_route() -> ResponseReturnValue:
+    request_data = CompareRequest().load(read_json(max_depth=current_app.config["MAX_JSON_DEPTH"]))
+    check_text_limit(request_data, limit=current_app.config["MAX_TEXT_CHARS"])
+    engine = current_engine()
+    with engine.memory_zone():
+        comparison = compare(
+            request_data.original.text, request_data.revised.text, engine=engine, options=request_data.options
+        )
+    return CompareResponse().dump(
+        replace(comparison, meta=response_meta(comparison.meta, engine, request_data))
+    )
+
+
+@api.get("/health")
+def health() -> ResponseReturnValue:
+    engine = current_engine()
+    return HealthResponse().dump(
+        {"status": "ok", "model": engine.name, "model_version": engine.version, "model_loaded": True}
+    )
+
+
+@api.get("/openapi.yaml")
+def openapi() -> ResponseReturnValue:
+    return current_app.response_class(OPENAPI_PATH.read_bytes(), mimetype="application/yaml")
+
+
+def current_engine() -> Engine:
+    """The engine the app was created with (``app.extensions["engine"]``)."""
+    engine = current_app.extensions.get("engine")
+    if engine is None:
+        raise ModelNotLoaded(
+            "This instance was started without a model (CONTRACTDIFF_LOAD_MODEL_AT_START is false)."
+        )
+    return engine
+
+
+def response_meta(
+    library_meta: dict[str, object], engine: Engine, request_data: CompareInput
+) -> dict[str, Any]:
+    """The library's meta (elapsed_ms), the model that answered and the names the request gave."""
+    names = {
+        f"{side}_name": document.name
+        for side, document in (("original", request_data.original), ("revised", request_data.revised))
+        if document.name is not None
+    }
+    return {**library_meta, "model": engine.name, "model_version": engine.version, **names}

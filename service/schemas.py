@@ -1,0 +1,315 @@
+"""Marshmallow schemas: the compare request in, the library's :class:`~nlp.result.Comparison` out.
+
+The same schemas generate ``api_spec/openapi.yaml`` (``make spec``). The length of a text is
+checked against the configured MAX_TEXT_CHARS by :func:`service.body.check_text_limit`, not
+here; the spec documents the default. The other bounds in the spec (``maxLength``,
+``maxItems``) follow from it: nothing in an answer is longer than the texts it came from.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load
+from marshmallow.validate import Length, OneOf
+
+from nlp.compare import Options
+from nlp.result import ChangeKind, Direction, Op, Status
+
+from .config import Defaults
+
+__all__ = [
+    "CompareInput",
+    "CompareRequest",
+    "CompareResponse",
+    "Document",
+    "HealthResponse",
+    "ProblemSchema",
+]
+
+# A text, or any piece of one: a label, a heading, a run of a redline, a term as written.
+TEXT_CHARS = Defaults.MAX_TEXT_CHARS
+# A list built from the two texts has fewer items than they have characters.
+LIST_ITEMS = 2 * Defaults.MAX_TEXT_CHARS
+# Names of documents and models, vocabulary words (categories, units, match reasons).
+NAME_CHARS = 200
+# A change's summary quotes the term on each side and names its category.
+SUMMARY_CHARS = 2 * TEXT_CHARS + NAME_CHARS
+# The detail of a problem: a sentence or two written by the service.
+DETAIL_CHARS = 2_000
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# Request ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One side of a compare request."""
+
+    text: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompareInput:
+    """A compare request, loaded and checked."""
+
+    original: Document
+    revised: Document
+    options: Options
+
+
+def valid_unicode(value: str) -> None:
+    """Refuse lone surrogates: JSON can spell them (``"\\ud800"``), Sudachi cannot read them."""
+    found = LONE_SURROGATE.search(value)
+    if found:
+        raise ValidationError(
+            f"Contains an unpaired surrogate \\u{ord(found.group()):04x} at character {found.start():,}, "
+            "so it is not valid Unicode text. Check how the text was converted to JSON."
+        )
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must contain some text; this one is empty or only whitespace.")
+
+
+class StrictBoolean(fields.Boolean):
+    """``true`` or ``false``; not 1, "yes" or "on", which marshmallow would otherwise accept."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class DocumentSchema(Schema):
+    text = fields.String(
+        required=True,
+        validate=[not_blank, valid_unicode],
+        metadata={
+            "minLength": 1,
+            "maxLength": TEXT_CHARS,
+            "description": "The contract as plain text. The limit is the setting MAX_TEXT_CHARS.",
+        },
+    )
+    name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[Length(max=NAME_CHARS), valid_unicode],
+        metadata={"description": "A name for the document, echoed in `meta`."},
+    )
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Document:
+        return Document(**data)
+
+
+DEFAULT_OPTIONS = Options()
+
+
+class OptionsSchema(Schema):
+    ignore_formatting = StrictBoolean(
+        load_default=DEFAULT_OPTIONS.ignore_formatting,
+        metadata={"description": "全角/半角, 五/5, ヶ月/か月 and line wraps are not edits."},
+    )
+    detect_moves = StrictBoolean(
+        load_default=DEFAULT_OPTIONS.detect_moves,
+        metadata={"description": "Report articles whose order changed as moved."},
+    )
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Options:
+        return Options(**data)
+
+
+class CompareRequest(Schema):
+    """Two contract texts to compare. Unknown fields are refused (422), so a typo is not ignored."""
+
+    error_messages = {"type": "The body must be a JSON object with `original` and `revised`."}
+
+    original = fields.Nested(DocumentSchema, required=True)
+    revised = fields.Nested(DocumentSchema, required=True)
+    options = fields.Nested(OptionsSchema, load_default=DEFAULT_OPTIONS)
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> CompareInput:
+        return CompareInput(**data)
+
+
+# Response -----------------------------------------------------------------------------------
+
+
+class Vocabulary(fields.Enum):
+    """A member of one of the library's StrEnums, written as its value."""
+
+    def __init__(self, enum: type, **kwargs: Any) -> None:
+        super().__init__(enum, by_value=fields.String, required=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else self.enum(value).value
+
+
+class NumberOrString(fields.Field):
+    """A term's value: a number (5, 14.5) or a name (東京地方裁判所, 日本法)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": ["number", "string"], "maxLength": TEXT_CHARS, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> int | float | str | None:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"A term's value is a number or a string, not {value!r}.")
+        # numpy scalars become plain numbers, which JSON can carry.
+        return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | float | str:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValidationError("Must be a number or a string.")
+        return value
+
+
+def string(*, nullable: bool = False, max_chars: int = TEXT_CHARS, **metadata: Any) -> fields.String:
+    """A string of the answer, with its documented bound."""
+    return fields.String(required=True, allow_none=nullable, metadata={"maxLength": max_chars, **metadata})
+
+
+def offset(**metadata: Any) -> fields.Integer:
+    return fields.Integer(required=True, metadata={"minimum": 0, **metadata})
+
+
+def list_of(inner: fields.Field | type[Schema], **metadata: Any) -> fields.List:
+    field = fields.Nested(inner) if isinstance(inner, type) else inner
+    return fields.List(field, required=True, metadata={"maxItems": LIST_ITEMS, **metadata})
+
+
+class SegmentSchema(Schema):
+    op = Vocabulary(Op)
+    text = string()
+
+
+class ClauseRefSchema(Schema):
+    id = string(max_chars=NAME_CHARS)
+    label = string(description="The article's label as written: 第3条の2")
+    number = fields.Integer(required=True, allow_none=True, metadata={"description": "第十二条 → 12"})
+    heading = string(nullable=True, description="秘密保持")
+    start = offset(description="Offset of the article's first character in its text")
+    end = offset(description="Offset just past the article's last character")
+
+
+class ParagraphRefSchema(Schema):
+    index = offset(description="Position within its article, from 0")
+    label = string(nullable=True)
+    number = fields.Integer(required=True, allow_none=True)
+    start = offset()
+    end = offset()
+
+
+class ParagraphPairSchema(Schema):
+    original = fields.Nested(ParagraphRefSchema, required=True, allow_none=True)
+    revised = fields.Nested(ParagraphRefSchema, required=True, allow_none=True)
+    status = Vocabulary(Status)
+    moved = fields.Boolean(required=True)
+    formatting_only = fields.Boolean(required=True)
+    redline = list_of(SegmentSchema)
+
+
+class TermValueSchema(Schema):
+    text = string(description="The term as written: 5年間")
+    value = NumberOrString(required=True)
+    unit = string(max_chars=NAME_CHARS, description="year, month, day, yen, percent, court, law …")
+    start = offset()
+    end = offset()
+
+
+class ExcerptSchema(Schema):
+    text = string(description="A sentence or phrase as written")
+    start = offset()
+    end = offset()
+
+
+class ChangeSchema(Schema):
+    kind = Vocabulary(ChangeKind)
+    category = string(max_chars=NAME_CHARS, description="confidentiality_period, liability_cap …")
+    original = fields.Nested(TermValueSchema, required=True, allow_none=True)
+    revised = fields.Nested(TermValueSchema, required=True, allow_none=True)
+    direction = Vocabulary(Direction)
+    summary = string(max_chars=SUMMARY_CHARS, description="秘密保持義務の存続期間: 5年間 → 3年間")
+    original_clause = string(nullable=True, description="Label of the original article")
+    revised_clause = string(nullable=True, description="Label of the revised article")
+    before = string(nullable=True, description="For a qualitative change, what it was: obligation, 甲, 第7条")
+    after = string(nullable=True, description="For a qualitative change, what it became: effort, 乙, 第8条")
+    original_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
+    revised_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
+
+
+class ClauseSchema(Schema):
+    original = fields.Nested(ClauseRefSchema, required=True, allow_none=True)
+    revised = fields.Nested(ClauseRefSchema, required=True, allow_none=True)
+    status = Vocabulary(Status)
+    moved = fields.Boolean(required=True)
+    renumbered = fields.Boolean(required=True)
+    formatting_only = fields.Boolean(required=True)
+    matched_by = list_of(string(max_chars=NAME_CHARS), description="What paired the two articles")
+    confidence = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
+    redline = list_of(SegmentSchema)
+    paragraphs = list_of(ParagraphPairSchema)
+    changes = list_of(ChangeSchema)
+
+
+class SummarySchema(Schema):
+    equal = offset()
+    modified = offset()
+    inserted = offset()
+    deleted = offset()
+    moved = offset()
+    renumbered = offset()
+    formatting_only = offset()
+
+
+class MetaSchema(Schema):
+    model = string(max_chars=NAME_CHARS)
+    model_version = string(max_chars=NAME_CHARS)
+    elapsed_ms = fields.Float(required=True, metadata={"minimum": 0})
+    original_name = fields.String(
+        metadata={"maxLength": NAME_CHARS, "description": "When the request named it"}
+    )
+    revised_name = fields.String(
+        metadata={"maxLength": NAME_CHARS, "description": "When the request named it"}
+    )
+
+
+class CompareResponse(Schema):
+    """The two contracts article by article, with redlines and the changes of their terms."""
+
+    summary = fields.Nested(SummarySchema, required=True)
+    clauses = list_of(ClauseSchema)
+    changes = list_of(ChangeSchema)
+    meta = fields.Nested(MetaSchema, required=True)
+
+
+class HealthResponse(Schema):
+    status = fields.String(required=True, validate=OneOf(["ok"]))
+    model = string(max_chars=NAME_CHARS)
+    model_version = string(max_chars=NAME_CHARS)
+    model_loaded = fields.Boolean(required=True)
+
+
+class ProblemSchema(Schema):
+    """An error, as RFC 9457 describes it (``application/problem+json``)."""
+
+    type = string(max_chars=NAME_CHARS, format="uri", description="Names the kind of problem")
+    title = string(max_chars=NAME_CHARS)
+    status = fields.Integer(required=True, metadata={"minimum": 400, "maximum": 599})
+    detail = string(max_chars=DETAIL_CHARS, description="What happened this time, and what to do")
+    instance = fields.String(metadata={"maxLength": DETAIL_CHARS, "description": "The path requested"})
+    errors = fields.Dict(
+        metadata={"description": "For 422: the messages for each invalid field, nested like the request"}
+    )

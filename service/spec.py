@@ -1,0 +1,132 @@
+"""The OpenAPI document, generated from the schemas: ``python -m service.spec > api_spec/openapi.yaml``.
+
+``make spec`` runs this; ``tests/test_spec.py`` fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import yaml
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from .config import Defaults
+from .errors import PROBLEM_JSON
+from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema
+
+__all__ = ["build_spec", "render"]
+
+TITLE = "contractdiff"
+API_VERSION = "1.0.0"
+DESCRIPTION = """\
+Compares two Japanese contracts article by article (条, 項): which articles were paired,
+inserted, deleted, moved or renumbered, a redline for each pair, and the changes of typed
+terms (periods, amounts, caps, courts) between them.
+
+Every error is an RFC 9457 problem (`application/problem+json`)."""
+
+# The problems each route can answer with, by status.
+PROBLEMS = {
+    "400": "The body is not UTF-8, not JSON, or nested too deeply",
+    "405": "Method not allowed; the Allow header lists the allowed ones",
+    "413": (
+        f"The body is over {Defaults.MAX_CONTENT_LENGTH:,} bytes, "
+        f"or a text over {Defaults.MAX_TEXT_CHARS:,} characters"
+    ),
+    "415": "The body is not declared as application/json",
+    "422": "The request does not match the schema; `errors` says where",
+    "500": "The service failed",
+    "503": "The instance has no model loaded",
+}
+
+
+def build_spec() -> APISpec:
+    spec = APISpec(
+        title=TITLE,
+        version=API_VERSION,
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": DESCRIPTION},
+    )
+    spec.components.schema("Problem", schema=ProblemSchema)
+    for status, description in PROBLEMS.items():
+        spec.components.response(
+            f"Problem{status}",
+            {"description": description, "content": {PROBLEM_JSON: {"schema": "Problem"}}},
+        )
+    spec.path(
+        path="/v1/compare",
+        operations={
+            "post": {
+                "operationId": "compare",
+                "summary": "Compare two contract texts",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": CompareRequest}},
+                },
+                "responses": {
+                    "200": _json("The comparison", CompareResponse),
+                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/v1/health",
+        operations={
+            "get": {
+                "operationId": "health",
+                "summary": "Whether the instance is ready, and with which model",
+                "responses": {"200": _json("Ready", HealthResponse), **_problems("405", "500", "503")},
+            }
+        },
+    )
+    spec.path(
+        path="/v1/openapi.yaml",
+        operations={
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/yaml": {"schema": {"type": "string"}}},
+                    },
+                    **_problems("405", "500"),
+                },
+            }
+        },
+    )
+    return spec
+
+
+def render() -> str:
+    """The spec as YAML in a stable order (``openapi`` first), so the committed file can be compared."""
+    document = build_spec().to_dict()
+    ordered = {"openapi": document.pop("openapi"), "info": document.pop("info"), **document}
+    return yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes text of several lines as a literal block, as it was written."""
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in data else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
+def _json(description: str, schema: Any) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problems(*statuses: str) -> dict[str, Any]:
+    return {status: {"$ref": f"#/components/responses/Problem{status}"} for status in statuses}
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())
