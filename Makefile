@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 serve: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed

@@ -164,7 +164,8 @@ def _idf(documents: Sequence[Counter[str]]) -> dict[str, float]:
     return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
 
 
-def _tfidf_matrix(rows: Sequence[Counter[str]], idf: dict[str, float], vocabulary: dict[str, int]) -> np.ndarray:
+def _tfidf_matrix(rows: Sequence[Counter[str]], idf: dict[str, float],
+                  vocabulary: dict[str, int]) -> np.ndarray:
     matrix = np.zeros((len(rows), len(vocabulary)), dtype=np.float32)
     for i, counts in enumerate(rows):
         for term, count in counts.items():

@@ -186,8 +186,8 @@ def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right
 def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None,
                     revised: Contract, b: Paragraph | None, index_b: int | None,
                     link: Link, options: Options) -> ParagraphPair:
-    ref_a = ParagraphRef(index_a, a.label, a.number, a.span.start, a.span.end) if a and index_a is not None else None
-    ref_b = ParagraphRef(index_b, b.label, b.number, b.span.start, b.span.end) if b and index_b is not None else None
+    ref_a = _paragraph_ref(a, index_a)
+    ref_b = _paragraph_ref(b, index_b)
     if a is None or b is None:
         paragraph, contract = (a, original) if a is not None else (b, revised)
         assert paragraph is not None
@@ -200,6 +200,12 @@ def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None
                     drop_revised=_noise_in(revised, b.span.start, b.span.end))
     return ParagraphPair(ref_a, ref_b, Status.EQUAL if lines.same else Status.MODIFIED,
                          link.moved and options.detect_moves, lines.formatting_only, lines.segments)
+
+
+def _paragraph_ref(paragraph: Paragraph | None, index: int | None) -> ParagraphRef | None:
+    if paragraph is None or index is None:
+        return None
+    return ParagraphRef(index, paragraph.label, paragraph.number, paragraph.span.start, paragraph.span.end)
 
 
 def _join(heading: Sequence[Segment], paragraphs: Sequence[Sequence[Segment]]) -> tuple[Segment, ...]:

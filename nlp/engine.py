@@ -99,9 +99,17 @@ def _clean(text: str) -> str:
     return _UNPAIRED_SURROGATE.sub("\ufffd", text)
 
 
-@functools.cache
-def load_engine(model: str = "ja_ginza") -> Engine:
+DEFAULT_MODEL = "ja_ginza"
+
+
+def load_engine(model: str = DEFAULT_MODEL) -> Engine:
     """Load GiNZA once per process; gunicorn's preload shares it with workers."""
+    return _load(model)
+
+
+@functools.cache
+def _load(model: str) -> Engine:
+    # Keyed on the name alone, so load_engine() and load_engine("ja_ginza") share one model.
     import spacy
 
     return Engine(spacy.load(model), model)

@@ -24,10 +24,12 @@ __all__ = ["Modality", "Sentence", "qualitative_changes", "sentences", "stale_re
 SENTENCE = re.compile(r"[^。\n]+(?:。|$)", re.MULTILINE)
 PROVISO = re.compile(r"^\s*(?:ただし|但し)")
 # Parties a duty or a right can belong to, longest first so 甲及び乙 wins over 甲.
-PARTIES = ("甲及び乙", "甲又は乙", "甲乙", "当事者", "委託者", "受託者", "契約者", "利用者", "当社", "甲", "乙", "丙")
+PARTIES = ("甲及び乙", "甲又は乙", "甲乙", "当事者", "委託者", "受託者", "契約者", "利用者", "当社",
+           "甲", "乙", "丙")
 PARTY_TOPIC = re.compile(r"^[^、。]{0,12}?(?P<party>" + "|".join(PARTIES) + r")(?:は|が)")
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "ん"})
-ARTICLE_REFERENCE = re.compile(r"第(?P<number>[0-9０-９一二三四五六七八九十百]{1,6})条(?!の[0-9０-９一二三四五六七八九十])")
+ARTICLE_REFERENCE = re.compile(
+    r"第(?P<number>[0-9０-９一二三四五六七八九十百]{1,6})条(?!の[0-9０-９一二三四五六七八九十])")
 
 
 class Modality(StrEnum):
@@ -45,7 +47,8 @@ MODALITY_PATTERNS: tuple[tuple[Modality, re.Pattern[str]], ...] = (
                                       r"|することができ(?:ない|ず|ません)|禁止する|禁じる")),
     (Modality.OBLIGATION, re.compile(r"なければならない|なければならず|ものとする|ものとします|義務を負う"
                                      r"|必要がある|しなければなりません")),
-    (Modality.PERMISSION, re.compile(r"ことができる|ことができます|できるものとする|できる。?$|できます。?$")),
+    (Modality.PERMISSION, re.compile(r"ことができる|ことができます|できるものとする"
+                                     r"|できる。?$|できます。?$")),
 )
 MODALITY_NAMES = {Modality.OBLIGATION: "義務", Modality.PROHIBITION: "禁止", Modality.EFFORT: "努力義務",
                   Modality.PERMISSION: "権利・任意", Modality.STATEMENT: "確認的規定"}
@@ -166,7 +169,8 @@ def _sentence_changes(left: Sentence, right: Sentence, engine: Engine,
     if party_left and party_right and party_left != party_right:
         changes.append(Change(
             kind=ChangeKind.PARTY, category="other", original=None, revised=None,
-            direction=Direction.CHANGED, summary=f"主体の変更: {party_left} → {party_right}: {_short(right.text)}",
+            direction=Direction.CHANGED,
+            summary=f"主体の変更: {party_left} → {party_right}: {_short(right.text)}",
             before=party_left, after=party_right, **excerpts, **labels))
     return changes
 
