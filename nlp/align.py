@@ -39,6 +39,9 @@ MIN_MOVED_SCORE = 0.55
 #: other side, under a related heading, is a part split off from it (or merged into it).
 MIN_SPLIT_CONTAINMENT = 0.6
 MIN_SPLIT_HEADING = 0.45
+#: Or, under a heading of the same legal topic (準拠法 merged into 準拠法及び管轄), a pair
+#: score this close to the pairing threshold is enough.
+MIN_SPLIT_SAME_TOPIC_SCORE = 0.28
 #: Weights of the signals. Content dominates; the heading breaks ties between templates;
 #: the number only tips the balance between otherwise equal candidates.
 WEIGHT_CONTENT, WEIGHT_HEADING, WEIGHT_NUMBER = 0.62, 0.28, 0.10
@@ -55,9 +58,9 @@ HEADING_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("personal_data", ("個人情報",)),
     ("liability", ("損害賠償", "責任の制限", "責任制限", "賠償責任", "責任の範囲")),
     ("disclaimer", ("免責", "保証の否認", "非保証")),
-    ("jurisdiction", ("管轄", "準拠法", "紛争")),
+    ("jurisdiction", ("管轄", "準拠法")),
     ("term", ("契約期間", "有効期間", "存続期間", "期間")),
-    ("termination", ("解除", "解約", "契約の終了", "終了")),
+    ("termination", ("解除", "解約", "契約の終了")),
     ("subcontracting", ("再委託", "業務委託", "外部委託")),
     ("fees", ("報酬", "料金", "対価", "費用", "支払")),
     ("ip", ("知的財産", "著作権", "特許")),
@@ -307,7 +310,7 @@ def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView
         for o, r in weak:
             allowed[o, r] = 0.0
         pairs = _assign(allowed, MIN_PAIR_SCORE)
-    pairs += _split_pairs(original, revised, pairs, headings)
+    pairs += _split_pairs(original, revised, pairs, headings, scores)
     moved = out_of_order(pairs)
     links = [
         Link(o, r, round(float(min(1.0, scores[o, r])), 3),
@@ -336,7 +339,8 @@ def _split_marks(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
 
 
 def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView],
-                 pairs: Sequence[tuple[int, int]], headings: np.ndarray) -> list[tuple[int, int]]:
+                 pairs: Sequence[tuple[int, int]], headings: np.ndarray,
+                 scores: np.ndarray) -> list[tuple[int, int]]:
     """Extra pairs for articles split in two (or two merged into one)."""
     partner_of_o = dict(pairs)
     partner_of_r = {r: o for o, r in pairs}
@@ -348,16 +352,22 @@ def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView]
         if r in partner_of_r or not candidates:
             continue
         best = max((_containment(view.analysis, original[o].analysis, idf), o) for o in candidates)
-        if best[0] >= MIN_SPLIT_CONTAINMENT and headings[best[1], r] >= MIN_SPLIT_HEADING:
+        if _is_part(best[0], headings[best[1], r], scores[best[1], r]):
             extra.append((best[1], r))
     for o, view in enumerate(original):
         candidates = [partner_of_o[n] for n in (o - 1, o + 1) if n in partner_of_o]
         if o in partner_of_o or not candidates:
             continue
         best = max((_containment(view.analysis, revised[r].analysis, idf), r) for r in candidates)
-        if best[0] >= MIN_SPLIT_CONTAINMENT and headings[o, best[1]] >= MIN_SPLIT_HEADING:
+        if _is_part(best[0], headings[o, best[1]], scores[o, best[1]]):
             extra.append((o, best[1]))
     return extra
+
+
+def _is_part(containment: float, heading: float, score: float) -> bool:
+    if containment >= MIN_SPLIT_CONTAINMENT and heading >= MIN_SPLIT_HEADING:
+        return True
+    return heading >= SAME_TOPIC_SCORE and score >= MIN_SPLIT_SAME_TOPIC_SCORE
 
 
 def pair_texts(original: Sequence[str], revised: Sequence[str]) -> tuple[Link, ...]:

@@ -24,7 +24,7 @@ from .result import (
     Summary,
 )
 from .structure import parse
-from .terms import clause_changes
+from .terms import group_changes
 from .text import normalize
 
 __all__ = ["Options", "compare", "compare_contracts"]
@@ -52,21 +52,62 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     options = options or Options()
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
     renumbered = _renumbering(original, revised, links)
-    clauses = []
-    for link in _reading_order(links):
-        clause = _clause(original, revised, link, options)
+    ordered = _reading_order(links)
+    clauses = {link: _clause(original, revised, link, options) for link in ordered}
+    values = _value_changes(original, revised, ordered, clauses)
+    for link, clause in clauses.items():
         if clause.status == Status.MODIFIED:
             left, right = original.articles[link.original], revised.articles[link.revised]
             extra = _qualitative(original, left, revised, right, engine, renumbered)
-            clause = replace(clause, changes=clause.changes + tuple(extra))
-        clauses.append(clause)
-    changes = tuple(change for clause in clauses for change in clause.changes)
+            clauses[link] = replace(clause, changes=tuple(values.get(link, ())) + tuple(extra))
+        elif link in values:
+            clauses[link] = replace(clause, changes=tuple(values[link]))
+    changes = tuple(change for clause in clauses.values() for change in clause.changes)
     meta = {
         "model": engine.name,
         "model_version": engine.version,
         "articles": {"original": len(original.articles), "revised": len(revised.articles)},
     }
-    return Comparison(_summary(clauses), tuple(clauses), changes, meta)
+    return Comparison(_summary(list(clauses.values())), tuple(clauses.values()), changes, meta)
+
+
+def _groups(links: Sequence[Link]) -> list[list[Link]]:
+    """Pair links joined by a shared article: one pair alone, or the pairs of a split or merge."""
+    groups: list[list[Link]] = []
+    for link in links:
+        if link.original is None or link.revised is None:
+            continue
+        joined = [g for g in groups if any(link.original == o.original or link.revised == o.revised for o in g)]
+        merged = [link] + [other for group in joined for other in group]
+        groups = [g for g in groups if g not in joined] + [merged]
+    return groups
+
+
+def _value_changes(original: Contract, revised: Contract, links: Sequence[Link],
+                   clauses: dict[Link, Clause]) -> dict[Link, list[Change]]:
+    """Term value changes, found per group of pairs and filed under the pair holding them."""
+    filed: dict[Link, list[Change]] = {}
+    for group in _groups(links):
+        if all(clauses[link].status == Status.EQUAL for link in group):
+            continue
+        lefts = sorted({link.original for link in group if link.original is not None})
+        rights = sorted({link.revised for link in group if link.revised is not None})
+        changes = group_changes(original, [original.articles[i] for i in lefts],
+                                revised, [revised.articles[i] for i in rights])
+        for change in changes:
+            target = next((link for link in group if _holds(link, change, original, revised)), group[0])
+            left, right = original.articles[target.original], revised.articles[target.revised]
+            filed.setdefault(target, []).append(replace(
+                change, original_clause=change.original_clause or left.label,
+                revised_clause=change.revised_clause or right.label))
+    return filed
+
+
+def _holds(link: Link, change: Change, original: Contract, revised: Contract) -> bool:
+    """The pair's articles hold the change's values (either side may be absent)."""
+    left, right = original.articles[link.original], revised.articles[link.revised]
+    return ((change.original is None or left.span.start <= change.original.start < left.span.end)
+            and (change.revised is None or right.span.start <= change.revised.start < right.span.end))
 
 
 def _renumbering(original: Contract, revised: Contract, links: Sequence[Link]) -> dict[int, int]:
@@ -132,7 +173,6 @@ def _clause(original: Contract, revised: Contract, link: Link, options: Options)
     heading = _heading_redline(original, left, revised, right, options)
     paragraphs = _paragraph_pairs(original, left, revised, right, options)
     same = heading.same and all(p.status == Status.EQUAL for p in paragraphs)
-    changes = () if same else tuple(clause_changes(original, left, revised, right))
     return Clause(
         original=_ref(left), revised=_ref(right),
         status=Status.EQUAL if same else Status.MODIFIED,
@@ -141,7 +181,7 @@ def _clause(original: Contract, revised: Contract, link: Link, options: Options)
         formatting_only=same and (heading.formatting_only or any(p.formatting_only for p in paragraphs)),
         matched_by=link.matched_by, confidence=link.confidence,
         redline=_join(heading.segments, [p.redline for p in paragraphs]),
-        paragraphs=tuple(paragraphs), changes=changes)
+        paragraphs=tuple(paragraphs))
 
 
 def _heading_redline(original: Contract, left: Article, revised: Contract, right: Article,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import TypeVar
@@ -35,6 +35,7 @@ __all__ = [
     "Term",
     "Unit",
     "clause_changes",
+    "group_changes",
     "diff_terms",
     "extract_terms",
 ]
@@ -784,6 +785,29 @@ def _article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
         for index in range(max(span.start, start), min(span.end, end)):
             chars[index - start] = " "
     return extract_terms("".join(chars), heading=article.heading, offset=start)
+
+
+def group_changes(original: Contract, lefts: Sequence[Article],
+                  revised: Contract, rights: Sequence[Article]) -> tuple[Change, ...]:
+    """Value changes across articles that were split or merged, compared as one clause.
+
+    When 第9条 became 第9条 and 第10条, a period that moved into 第10条 and changed
+    is one change, not a removal from one article and an addition to the other. Each
+    change names the articles its two values stand in.
+    """
+    terms_left = [term for article in lefts for term in _article_terms(original, article)]
+    terms_right = [term for article in rights for term in _article_terms(revised, article)]
+    return tuple(
+        replace(change,
+                original_clause=_label_at(lefts, change.original.start if change.original else None),
+                revised_clause=_label_at(rights, change.revised.start if change.revised else None))
+        for change in diff_terms(terms_left, terms_right))
+
+
+def _label_at(articles: Sequence[Article], offset: int | None) -> str | None:
+    if offset is None:
+        return None
+    return next((a.label for a in articles if a.span.start <= offset < a.span.end), None)
 
 
 def clause_changes(original: Contract, left: Article,

@@ -130,3 +130,9 @@ def test_a_kanji_numbered_copy_pairs_one_to_one_with_nothing_changed(engine):
 ])
 def test_moved_pairs_are_the_ones_out_of_order_in_every_smallest_reordering(pairs, expected):
     assert out_of_order(pairs) == expected
+
+
+def test_governing_law_and_court_merged_into_one_article_pair_with_both(engine):
+    result = compare(seed_text("003"), seed_text("001"), engine=engine)
+    assert {(45, 20), (46, 20)} <= links(result)
+    assert (47, 20) not in links(result)   # 紛争の解決のための努力 is a duty to negotiate, not a forum

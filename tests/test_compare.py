@@ -93,3 +93,29 @@ def test_seed_003_against_a_lightly_edited_copy_pairs_every_article(engine):
     result = compare(original, revised, engine=engine)
     assert result.summary.modified == 2 and result.summary.equal == 45
     assert result.meta["model"] == "ja_ginza" and result.meta["elapsed_ms"] > 0
+
+
+def test_a_period_moved_into_a_split_off_article_is_one_change_on_that_pair(engine):
+    original = dev_text("000_original")
+    revised = original.replace(
+        "3. 契約終了後も5年間、秘密保持義務は存続する。\n",
+        "\n第9条の2（秘密保持期間）\n契約終了後も3年間、秘密保持義務は存続する。\n")
+    result = compare(original, revised, engine=engine)
+    periods = [(c.original_clause, c.revised_clause, c.original.value, c.revised.value)
+               for c in result.changes if c.category == "confidentiality_period"]
+    assert periods == [("第9条", "第9条の2", 5, 3)]
+
+
+def test_seed_003_against_seed_001_reports_the_cap_in_months_and_the_court(engine):
+    result = compare(seed_text("003"), seed_text("001"), engine=engine)
+    found = {(c.category, c.original and (c.original.value, c.original.unit),
+              c.revised and (c.revised.value, c.revised.unit)) for c in result.changes}
+    assert ("liability_cap", (1, "month"), (6, "month")) in found
+    assert ("jurisdiction", ("大阪地方裁判所", "court"), ("甲の本店所在地を管轄する地方裁判所", "court")) in found
+
+
+def test_seed_000_against_seed_001_reports_the_shorter_confidentiality_period(engine):
+    result = compare(seed_text("000"), seed_text("001"), engine=engine)
+    change = next(c for c in result.changes if c.category == "confidentiality_period")
+    assert (change.original.value, change.revised.value, change.direction) == (5, 3, "decrease")
+    assert (change.original_clause, change.revised_clause) == ("第9条", "第12条")
