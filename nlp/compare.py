@@ -77,7 +77,8 @@ def _groups(links: Sequence[Link]) -> list[list[Link]]:
     for link in links:
         if link.original is None or link.revised is None:
             continue
-        joined = [g for g in groups if any(link.original == o.original or link.revised == o.revised for o in g)]
+        joined = [g for g in groups
+                  if any(link.original == other.original or link.revised == other.revised for other in g)]
         merged = [link] + [other for group in joined for other in group]
         groups = [g for g in groups if g not in joined] + [merged]
     return groups
