@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from .engine import Analysis, Engine
@@ -143,20 +144,43 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(text[i:i + 2] for i in range(len(text) - 1))
 
 
-def dice(a: Counter[str], b: Counter[str]) -> float:
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total if total else 0.0
-
-
 def heading_similarity(a: ArticleView, b: ArticleView) -> float:
-    if not a.heading_key or not b.heading_key:
-        return 0.0
-    if a.heading_key == b.heading_key:
-        return 1.0
-    score = dice(bigrams(a.heading_key), bigrams(b.heading_key))
-    if a.topic and a.topic == b.topic:
-        score = max(score, SAME_TOPIC_SCORE)
-    return score
+    """1 for the same heading, SAME_TOPIC_SCORE or more for one legal topic, else shared bigrams."""
+    return float(heading_matrix([a], [b])[0, 0])
+
+
+def heading_matrix(left: Sequence[ArticleView], right: Sequence[ArticleView]) -> np.ndarray:
+    """Heading similarity of every pair, without a Python loop over the pairs."""
+    if not left or not right:
+        return np.zeros((len(left), len(right)), dtype=np.float32)
+    present_left = np.array([bool(v.heading_key) for v in left])
+    present_right = np.array([bool(v.heading_key) for v in right])
+    both = present_left[:, None] & present_right[None, :]
+    grams_left = [set(bigrams(v.heading_key)) for v in left]
+    grams_right = [set(bigrams(v.heading_key)) for v in right]
+    vocabulary = {gram: index for index, gram in enumerate(set().union(*grams_left, *grams_right))}
+    sets_left = _binary_rows(grams_left, vocabulary)
+    sets_right = _binary_rows(grams_right, vocabulary)
+    shared = (sets_left @ sets_right.T).toarray()
+    sizes = np.asarray(sets_left.sum(axis=1)) + np.asarray(sets_right.sum(axis=1)).T
+    scores = np.divide(2 * shared, sizes, out=np.zeros_like(shared, dtype=np.float64), where=sizes > 0)
+    topics = {topic: index for index, topic in enumerate(name for name, _ in HEADING_TOPICS)}
+    topic_left = np.array([topics.get(v.topic, -1) if v.topic else -1 for v in left])
+    topic_right = np.array([topics.get(v.topic, -2) if v.topic else -2 for v in right])
+    same_topic = topic_left[:, None] == topic_right[None, :]
+    scores = np.where(same_topic, np.maximum(scores, SAME_TOPIC_SCORE), scores)
+    keys = {key: index for index, key in enumerate({v.heading_key for v in (*left, *right)})}
+    key_left = np.array([keys[v.heading_key] for v in left])
+    key_right = np.array([keys[v.heading_key] for v in right])
+    scores = np.where(key_left[:, None] == key_right[None, :], 1.0, scores)
+    return np.where(both, scores, 0.0).astype(np.float32)
+
+
+def _binary_rows(sets: Sequence[set[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    rows = [row for row, items in enumerate(sets) for _ in items]
+    columns = [vocabulary[item] for items in sets for item in items]
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, columns)),
+                             shape=(len(sets), max(len(vocabulary), 1)))
 
 
 def _idf(documents: Sequence[Counter[str]]) -> dict[str, float]:
@@ -168,12 +192,17 @@ def _idf(documents: Sequence[Counter[str]]) -> dict[str, float]:
 
 
 def _tfidf_matrix(rows: Sequence[Counter[str]], idf: dict[str, float],
-                  vocabulary: dict[str, int]) -> np.ndarray:
-    matrix = np.zeros((len(rows), len(vocabulary)), dtype=np.float32)
-    for i, counts in enumerate(rows):
-        for term, count in counts.items():
-            matrix[i, vocabulary[term]] = (1.0 + math.log(count)) * idf[term]
-    return _unit_rows(matrix)
+                  vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """Unit-length TF-IDF rows, sparse: a thousand articles stay a few megabytes."""
+    data, indices, indptr = [], [], [0]
+    for counts in rows:
+        weights = [((1.0 + math.log(count)) * idf[term], vocabulary[term]) for term, count in counts.items()]
+        length = math.sqrt(sum(weight * weight for weight, _ in weights)) or 1.0
+        for weight, column in weights:
+            data.append(weight / length)
+            indices.append(column)
+        indptr.append(len(data))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(len(vocabulary), 1)))
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -185,29 +214,34 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 def _cosine_tfidf(left: Sequence[Counter[str]], right: Sequence[Counter[str]]) -> np.ndarray:
     idf = _idf([*left, *right])
     vocabulary = {term: index for index, term in enumerate(idf)}
-    return _tfidf_matrix(left, idf, vocabulary) @ _tfidf_matrix(right, idf, vocabulary).T
+    product = _tfidf_matrix(left, idf, vocabulary) @ _tfidf_matrix(right, idf, vocabulary).T
+    return np.asarray(product.toarray(), dtype=np.float32)
 
 
-def _meaning_vectors(views: Sequence[ArticleView], idf: dict[str, float]) -> np.ndarray:
+def _meaning_vectors(views: Sequence[ArticleView], idf: dict[str, float], dimensions: int) -> np.ndarray:
     rows = []
     for view in views:
         vectors = view.analysis.vectors
         if not len(vectors):
-            rows.append(np.zeros(vectors.shape[1] if vectors.ndim == 2 else 1, dtype=np.float32))
+            rows.append(np.zeros(dimensions, dtype=np.float32))
             continue
         weights = np.array([idf.get(norm, 1.0) for norm in view.analysis.norms], dtype=np.float32)
         rows.append((weights[:, None] * vectors).sum(axis=0) / weights.sum())
-    return np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+    return np.vstack(rows) if rows else np.zeros((0, dimensions), dtype=np.float32)
 
 
 def content_similarity(left: Sequence[ArticleView], right: Sequence[ArticleView]) -> np.ndarray:
     """Content similarity in [0, 1] of every article of ``left`` with every one of ``right``."""
+    if not left or not right:
+        return np.zeros((len(left), len(right)), dtype=np.float32)
     words_left = [Counter(view.analysis.norms) for view in left]
     words_right = [Counter(view.analysis.norms) for view in right]
     lexical = _cosine_tfidf(words_left, words_right)
     chars = _cosine_tfidf([bigrams(v.body_key) for v in left], [bigrams(v.body_key) for v in right])
     idf = _idf([*words_left, *words_right])
-    vectors_left, vectors_right = _meaning_vectors(left, idf), _meaning_vectors(right, idf)
+    dimensions = left[0].analysis.table.shape[1]
+    vectors_left = _meaning_vectors(left, idf, dimensions)
+    vectors_right = _meaning_vectors(right, idf, dimensions)
     # Static vectors of any two clauses point the same way; removing their common
     # component leaves what tells the clauses apart.
     common = np.vstack([vectors_left, vectors_right]).mean(axis=0)
@@ -215,18 +249,22 @@ def content_similarity(left: Sequence[ArticleView], right: Sequence[ArticleView]
     return WEIGHT_LEXICAL * lexical + WEIGHT_CHARS * chars + WEIGHT_MEANING * meaning
 
 
-def score_matrix(left: Sequence[ArticleView], right: Sequence[ArticleView]) -> tuple[np.ndarray, np.ndarray]:
-    """Combined pair scores and heading similarities, both shaped (len(left), len(right))."""
+def score_matrix(left: Sequence[ArticleView],
+                 right: Sequence[ArticleView]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Combined pair scores, heading and content similarities, each (len(left), len(right))."""
     content = content_similarity(left, right)
-    headings = np.array([[heading_similarity(a, b) for b in right] for a in left], dtype=np.float32)
-    numbers = np.array([[float(a.number is not None and (a.number, a.branch) == (b.number, b.branch))
-                         for b in right] for a in left], dtype=np.float32)
-    if not len(left) or not len(right):
-        return np.zeros((len(left), len(right))), headings.reshape(len(left), len(right))
-    has_headings = np.array([[bool(a.heading_key and b.heading_key) for b in right] for a in left])
+    headings = heading_matrix(left, right)
+    number_left = np.array([(v.number, v.branch or 0) if v.number is not None else (-1, -1) for v in left]
+                           ).reshape(len(left), 2)
+    number_right = np.array([(v.number, v.branch or 0) if v.number is not None else (-2, -2) for v in right]
+                            ).reshape(len(right), 2)
+    numbers = (number_left[:, None, :] == number_right[None, :, :]).all(axis=2).astype(np.float32)
+    has_left = np.array([bool(v.heading_key) for v in left], dtype=bool)
+    has_right = np.array([bool(v.heading_key) for v in right], dtype=bool)
+    has_headings = has_left[:, None] & has_right[None, :]
     with_heading = WEIGHT_CONTENT * content + WEIGHT_HEADING * headings + WEIGHT_NUMBER * numbers
     without_heading = (1 - WEIGHT_NUMBER) * content + WEIGHT_NUMBER * numbers
-    return np.where(has_headings, with_heading, without_heading), headings
+    return np.where(has_headings, with_heading, without_heading), headings, content
 
 
 def out_of_order(pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -296,8 +334,7 @@ def _containment(inner: Analysis, outer: Analysis, idf: dict[str, float]) -> flo
 
 def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView]) -> tuple[Link, ...]:
     """Article links: pairs (one article may have two partners when split or merged) and singles."""
-    scores, headings = score_matrix(original, revised)
-    content = content_similarity(original, revised) if len(original) and len(revised) else scores
+    scores, headings, content = score_matrix(original, revised)
     allowed = scores.copy()
     pairs = _assign(allowed, MIN_PAIR_SCORE)
     # Weak pairs out of reading order are coincidences, not moves: forbid them and reassign.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -41,9 +42,20 @@ class Options:
 def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None) -> Comparison:
     """Compare two contract texts article by article."""
     started = time.perf_counter()
-    result = compare_contracts(parse(original), parse(revised), engine=engine, options=options)
+    result = compare_contracts(parsed(original), parsed(revised), engine=engine, options=options)
     meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
     return Comparison(result.summary, result.clauses, result.changes, meta)
+
+
+#: Parsed contracts kept per process: templates repeat in batch checks, and a negotiator
+#: compares one draft with several counter-drafts. Bounded, keyed by the whole text.
+PARSE_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
+def parsed(text: str) -> Contract:
+    """``parse(text)``, remembered for the last PARSE_CACHE_SIZE texts."""
+    return parse(text)
 
 
 def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
@@ -73,14 +85,26 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
 
 def _groups(links: Sequence[Link]) -> list[list[Link]]:
     """Pair links joined by a shared article: one pair alone, or the pairs of a split or merge."""
-    groups: list[list[Link]] = []
-    for link in links:
-        if link.original is None or link.revised is None:
+    by_original: dict[int, list[Link]] = {}
+    by_revised: dict[int, list[Link]] = {}
+    pairs = [link for link in links if link.original is not None and link.revised is not None]
+    for link in pairs:
+        by_original.setdefault(link.original, []).append(link)
+        by_revised.setdefault(link.revised, []).append(link)
+    groups, seen = [], set()
+    for link in pairs:
+        if link in seen:
             continue
-        joined = [g for g in groups
-                  if any(link.original == other.original or link.revised == other.revised for other in g)]
-        merged = [link] + [other for group in joined for other in group]
-        groups = [g for g in groups if g not in joined] + [merged]
+        group, waiting = [], [link]
+        seen.add(link)
+        while waiting:
+            current = waiting.pop()
+            group.append(current)
+            for other in (*by_original[current.original], *by_revised[current.revised]):
+                if other not in seen:
+                    seen.add(other)
+                    waiting.append(other)
+        groups.append(group)
     return groups
 
 
@@ -142,13 +166,17 @@ def _reading_order(links: Sequence[Link]) -> list[Link]:
     """Pairs and insertions in the revised order; each deletion right after its predecessor."""
     partner = {link.original: link.revised for link in links
                if link.original is not None and link.revised is not None}
+    # The last revised position reached by any original article before each one.
+    reached, anchors = -1, {}
+    for original in sorted({link.original for link in links if link.original is not None}):
+        anchors[original] = reached
+        if original in partner:
+            reached = max(reached, partner[original])
 
     def position(link: Link) -> tuple[float, int]:
         if link.revised is not None:
             return (float(link.revised), link.original if link.original is not None else -1)
-        before = [partner[o] for o in partner if o < (link.original or 0)]
-        anchor = max(before) if before else -1
-        return (anchor + 0.5, link.original or 0)
+        return (anchors.get(link.original, -1) + 0.5, link.original or 0)
 
     return sorted(links, key=position)
 
