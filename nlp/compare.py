@@ -222,7 +222,10 @@ def _heading_redline(original: Contract, left: Article, revised: Contract, right
     same_heading = normalize(left.heading or "").text == normalize(right.heading or "").text
     if not options.ignore_formatting:
         same_heading = (left.heading or "") == (right.heading or "")
-    return Redline(line.segments, same_heading, line.formatting_only or (same_heading and not line.same))
+    # 第１条 → 第1条 is formatting; 第6条 → 第7条 is renumbering, which is not.
+    same_number = (left.number, left.branch) == (right.number, right.branch)
+    formatting = same_heading and same_number and (line.formatting_only or not line.same)
+    return Redline(line.segments, same_heading, formatting)
 
 
 def _label_line(contract: Contract, article: Article) -> str:

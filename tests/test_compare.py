@@ -119,3 +119,9 @@ def test_seed_000_against_seed_001_reports_the_shorter_confidentiality_period(en
     change = next(c for c in result.changes if c.category == "confidentiality_period")
     assert (change.original.value, change.revised.value, change.direction) == (5, 3, "decrease")
     assert (change.original_clause, change.revised_clause) == ("第9条", "第12条")
+
+
+def test_renumbering_alone_is_not_formatting(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    moved_down = clause(result, 7, 8)
+    assert moved_down.renumbered and not moved_down.formatting_only
