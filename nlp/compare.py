@@ -244,6 +244,11 @@ def _paragraph_key(contract: Contract, paragraph: Paragraph) -> str:
 
 def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right: Article,
                      options: Options) -> list[ParagraphPair]:
+    if _same_raw_paragraphs(original, left, revised, right):
+        # Most articles of two drafts are untouched: nothing to align or diff.
+        return [ParagraphPair(_paragraph_ref(a, index), _paragraph_ref(b, index), Status.EQUAL, False, False,
+                              (Segment(Op.EQUAL, b.span.slice(revised.text)),))
+                for index, (a, b) in enumerate(zip(left.paragraphs, right.paragraphs, strict=True))]
     keys_left = [_paragraph_key(original, p) for p in left.paragraphs]
     keys_right = [_paragraph_key(revised, p) for p in right.paragraphs]
     links = pair_texts(keys_left, keys_right)
@@ -253,6 +258,13 @@ def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right
         b = right.paragraphs[link.revised] if link.revised is not None else None
         pairs.append(_paragraph_pair(original, a, link.original, revised, b, link.revised, link, options))
     return pairs
+
+
+def _same_raw_paragraphs(original: Contract, left: Article, revised: Contract, right: Article) -> bool:
+    if len(left.paragraphs) != len(right.paragraphs) or original.noise or revised.noise:
+        return False
+    return all(a.span.slice(original.text) == b.span.slice(revised.text)
+               for a, b in zip(left.paragraphs, right.paragraphs, strict=True))
 
 
 def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None,

@@ -38,7 +38,7 @@ class Redline:
 
 def verbatim(text: str) -> Normalized:
     """The identity normalisation: for comparisons that keep formatting."""
-    return Normalized(text, tuple(range(len(text))), text)
+    return Normalized(text, range(len(text)), text)
 
 
 def _differ() -> diff_match_patch:
