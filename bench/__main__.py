@@ -76,16 +76,23 @@ class Server:
                 time.sleep(0.05)
         raise RuntimeError("the service did not answer within 120 s")
 
-    def worker_memory(self) -> list[tuple[float, float]]:
-        """(resident MB, peak resident MB) of each worker."""
+    def worker_memory(self) -> list[tuple[float, float, float]]:
+        """(resident MB, peak resident MB, proportional MB) of each worker.
+
+        Resident memory counts the model pages shared with the master in full in every
+        worker; the proportional set size splits them between the processes sharing them.
+        """
         found = []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
-                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                fields = _fields(status)
+                if fields.get("PPid", "").strip() != str(self.process.pid):
+                    continue
+                pss = _fields(status.parent / "smaps_rollup").get("Pss", "0 kB")
             except OSError:
                 continue
-            if fields.get("PPid", "").strip() == str(self.process.pid):
-                found.append((int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024))
+            rss, peak = fields["VmRSS"], fields["VmHWM"]
+            found.append(tuple(int(value.split()[0]) / 1024 for value in (rss, peak, pss)))
         return found
 
     def stop(self) -> None:
@@ -94,6 +101,15 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _fields(path: Path) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in path.read_text().splitlines() if ":" in line)
+
+
+def memory_line(workers: list[tuple[float, float, float]]) -> str:
+    return ", ".join(f"{rss:.0f} MB resident (peak {peak:.0f} MB, proportional {pss:.0f} MB)"
+                     for rss, peak, pss in workers)
 
 
 def baseline(original: str, revised: str, nlp) -> float:
@@ -193,8 +209,7 @@ def main() -> int:
               f"for {len(long_contract(4)) / len(original):.1f}x the text")
         print(f"- cold start, process start to first answer: {cold:.1f} s")
         before = server.worker_memory()
-        print("- resident memory per worker after the runs above: "
-              + ", ".join(f"{rss:.0f} MB (peak {peak:.0f} MB)" for rss, peak in before))
+        print("- memory per worker after the runs above: " + memory_line(before))
         if args.soak:
             soak_texts = drafts(original, 50, 1000)
             started = time.perf_counter()
@@ -203,7 +218,7 @@ def main() -> int:
                               range(args.soak)))
             after = server.worker_memory()
             print(f"- after {args.soak} more requests ({time.perf_counter() - started:.0f} s, workers not "
-                  "recycled): " + ", ".join(f"{rss:.0f} MB (peak {peak:.0f} MB)" for rss, peak in after))
+                  "recycled): " + memory_line(after))
     finally:
         server.stop()
     try:

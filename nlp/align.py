@@ -349,10 +349,11 @@ def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView
         pairs = _assign(allowed, MIN_PAIR_SCORE)
     pairs += _split_pairs(original, revised, pairs, headings, scores)
     moved = out_of_order(pairs)
+    split = _split_marks(pairs)
     links = [
         Link(o, r, round(float(min(1.0, scores[o, r])), 3),
              _signals(original[o], revised[r], float(content[o, r]), float(headings[o, r]))
-             + (("split",) if (o, r) in _split_marks(pairs) else ()),
+             + (("split",) if (o, r) in split else ()),
              moved=(o, r) in moved)
         for o, r in pairs
     ]

@@ -261,7 +261,11 @@ def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right
 
 
 def _same_raw_paragraphs(original: Contract, left: Article, revised: Contract, right: Article) -> bool:
-    if len(left.paragraphs) != len(right.paragraphs) or original.noise or revised.noise:
+    if len(left.paragraphs) != len(right.paragraphs):
+        return False
+    if _noise_in(original, left.span.start, left.span.end):
+        return False
+    if _noise_in(revised, right.span.start, right.span.end):
         return False
     return all(a.span.slice(original.text) == b.span.slice(revised.text)
                for a, b in zip(left.paragraphs, right.paragraphs, strict=True))
