@@ -34,6 +34,7 @@ __all__ = [
     "Kind",
     "Term",
     "Unit",
+    "article_terms",
     "clause_changes",
     "group_changes",
     "diff_terms",
@@ -147,8 +148,8 @@ _BLANK = r"[●○＿_＊*]{1,8}"                 # 金●●円, 令和○年, 
 # Not inside a longer number, not 第3 (a reference), not 同一/統一/唯一/万一/数十 (words).
 _NOT_INSIDE = r"(?<![0-9０-９.．,，〇一二三四五六七八九十百千万億●○＿_＊*第同統唯数何幾])"
 _NUMBER = rf"{_NOT_INSIDE}(?:{_DIGITS}|{_KANJI}|{_BLANK})"
-_MONTHS = r"[かヶケカヵ箇]月"               # every spelling of the month counter
 _GAP = r"[ \t\u3000\r\n]{0,3}"             # a line wrap or a space inside a term
+_MONTHS = rf"[かヶケカヵ箇]{_GAP}月"         # every spelling of the month counter, wrapped or not
 
 #: Durations and deadlines: 5年間, ３か月前まで, 三十日以内, 10営業日, 4時間以内.
 QUANTITY = re.compile(rf"""
@@ -163,7 +164,7 @@ QUANTITY = re.compile(rf"""
       | (?P<hour>時間)
       | (?P<minute>分)(?=間|以内|以上|未満|前|後|を)      # not 十二分に (thoroughly)
     )
-    (?P<span>間)?
+    (?:{_GAP}(?P<span>間))?
     (?P<share>分)?
     {_GAP}
     (?P<limit>前まで|前に|前|以内|を経過|経過)?
@@ -777,7 +778,7 @@ def diff_terms(original: Sequence[Term], revised: Sequence[Term], *,
     return tuple(changes)
 
 
-def _article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
+def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
     """Terms of an article's body; page headers and other noise inside it are blanked out."""
     start, end = article.body.start, article.body.end
     chars = list(contract.text[start:end])
@@ -795,8 +796,8 @@ def group_changes(original: Contract, lefts: Sequence[Article],
     is one change, not a removal from one article and an addition to the other. Each
     change names the articles its two values stand in.
     """
-    terms_left = [term for article in lefts for term in _article_terms(original, article)]
-    terms_right = [term for article in rights for term in _article_terms(revised, article)]
+    terms_left = [term for article in lefts for term in article_terms(original, article)]
+    terms_right = [term for article in rights for term in article_terms(revised, article)]
     return tuple(
         replace(change,
                 original_clause=_label_at(lefts, change.original.start if change.original else None),
@@ -813,5 +814,5 @@ def _label_at(articles: Sequence[Article], offset: int | None) -> str | None:
 def clause_changes(original: Contract, left: Article,
                    revised: Contract, right: Article) -> tuple[Change, ...]:
     """The value changes of an article pair: the ``ChangeFinder`` that ``nlp.compare`` takes."""
-    return diff_terms(_article_terms(original, left), _article_terms(revised, right),
+    return diff_terms(article_terms(original, left), article_terms(revised, right),
                       original_label=left.label, revised_label=right.label)

@@ -50,6 +50,9 @@ PARAGRAPH_LABEL = re.compile(r"(?m)^[ \t\u3000]*([0-9]{1,3})[.．、)）][ \t\u3
 # Bullets at the start of a line: ・ · • ‧ - –
 BULLET = re.compile(r"(?m)^[ \t\u3000]*[・･·•‧\-–][ \t\u3000]*")
 
+SPACE = re.compile(r"\s+")
+SPACE_KEEPING_LINES = re.compile(r"[^\S\n]+")
+
 MIDDLE_DOTS = str.maketrans({"･": "・", "·": "・", "•": "・", "‧": "・"})
 
 # Grouping commas inside numbers: 1,000 → 1000.
@@ -252,17 +255,12 @@ def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -
     _nfkc(builder)
     builder.substitute(PARAGRAPH_LABEL, lambda match: match.group(1) + " ")
     builder.substitute(BULLET, lambda match: "・")
+    # Spaces and line wraps go before numbers are read: a wrap can fall inside 一ヶ|月.
+    builder.substitute(SPACE_KEEPING_LINES if keep_lines else SPACE, lambda match: "")
     builder.substitute(KANJI_NUMBER, _kanji_number)
     builder.substitute(MONTH_COUNTER, lambda match: "か月")
     builder.substitute(DIGIT_COMMA, lambda match: "")
-    chars: list[str] = []
-    offsets: list[int] = []
-    for char, offset in zip(builder.chars, builder.offsets, strict=True):
-        if char.isspace() and not (keep_lines and char == "\n"):
-            continue
-        chars.append(char.translate(MIDDLE_DOTS))
-        offsets.append(offset)
-    return Normalized("".join(chars), array("i", offsets), text)
+    return Normalized("".join(builder.chars).translate(MIDDLE_DOTS), array("i", builder.offsets), text)
 
 
 def normalize_key(text: str) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from conftest import dev_text, seed_text
 from nlp.compare import Options, compare
 from nlp.result import Op, Status
@@ -125,3 +129,35 @@ def test_renumbering_alone_is_not_formatting(engine):
     result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
     moved_down = clause(result, 7, 8)
     assert moved_down.renumbered and not moved_down.formatting_only
+
+
+KANJI_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji(number: str) -> str:
+    tens, ones = divmod(int(number), 10)
+    if tens >= 10:
+        return number
+    return ("" if tens < 2 else KANJI_DIGITS[tens]) + ("十" if tens else "") + (KANJI_DIGITS[ones] if ones else "")
+
+
+def formatting_copy(text: str) -> str:
+    """The same contract retyped: kanji and full-width numbers, ヶ月, １　 labels, wrapped at 45."""
+    text = BOOKMARK.sub("", text)
+    text = re.sub(r"(\d+)(年間|年|日間|日前|か月|ヶ月|名|通)", lambda m: kanji(m.group(1)) + m.group(2), text)
+    text = text.replace("か月", "ヶ月").translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = re.sub(r"(?m)^([０-９]+)[.．][ \t]*", lambda m: m.group(1) + "\u3000", text)
+    lines = []
+    for line in text.split("\n"):
+        while len(line) > 45 and not line.startswith("第"):
+            lines.append(line[:45])
+            line = "\u3000\u3000" + line[45:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_a_retyped_copy_of_every_seed_reports_nothing(engine, seed):
+    result = compare(seed_text(seed), formatting_copy(seed_text(seed)), engine=engine)
+    assert result.summary.modified == result.summary.inserted == result.summary.deleted == 0
+    assert result.changes == ()
