@@ -20,13 +20,15 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import TypeVar
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from .model import Article, Contract
 from .result import Change, ChangeKind, Direction, TermValue
-from .text import parse_number
+from .text import normalize_key, parse_number
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -110,6 +112,7 @@ class Term:
     start: int                         # raw offsets into the text given, plus its offset
     end: int
     unknown: bool = False              # a placeholder: ●●, ○○, ＿＿
+    context: str = ""                  # the words around it, numbers masked: pairs terms across drafts
 
     def to_value(self) -> TermValue:
         """The term as ``nlp.result.TermValue``, for a ``Change``."""
@@ -628,8 +631,19 @@ def extract_terms(text: str, *, heading: str | None = None, offset: int = 0) -> 
         terms.append(Term(
             category=_category(hit, context), kind=hit.kind, value=hit.value, unit=hit.unit,
             text=text[hit.start:hit.end], start=hit.start + offset, end=hit.end + offset,
-            unknown=hit.unknown))
+            unknown=hit.unknown, context=_surroundings(text, hit.start, hit.end)))
     return tuple(terms)
+
+
+#: Characters of context kept on each side of a term to recognise it in the other draft.
+CONTEXT_BEFORE, CONTEXT_AFTER = 16, 8
+_NUMERALS = re.compile(r"[0-9〇一二三四五六七八九十百千万億.,]+")
+
+
+def _surroundings(text: str, start: int, end: int) -> str:
+    before = normalize_key(text[max(0, start - CONTEXT_BEFORE * 2):start])[-CONTEXT_BEFORE:]
+    after = normalize_key(text[end:end + CONTEXT_AFTER * 2])[:CONTEXT_AFTER]
+    return _NUMERALS.sub("#", before) + "|" + _NUMERALS.sub("#", after)
 
 
 # ---------------------------------------------------------------------------
@@ -675,15 +689,37 @@ def _group(term: Term) -> tuple[Category, str]:
     return term.category, "time" if term.unit in _TIME_UNITS else str(term.unit)
 
 
+#: Pairing weight of an equal value against the words around a term: the words decide
+#: which 1年間 is the contract term and which the renewal, the value only breaks ties.
+SAME_VALUE_WEIGHT = 0.5
+
+
 def _pairs(left: Sequence[Term], right: Sequence[Term]) -> Iterator[tuple[Term | None, Term | None]]:
-    """Pairs of terms: equal values aligned first, the rest by position between them."""
-    if max(len(left), len(right)) > MAX_ALIGNED_TERMS:
+    """Pairs of terms that differ, matched by the words around them and then by value."""
+    if max(len(left), len(right)) > MAX_ALIGNED_TERMS or not left or not right:
         yield from _zip_longest(left, right)
         return
-    matcher = SequenceMatcher(None, [_key(t) for t in left], [_key(t) for t in right], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "equal":
-            yield from _zip_longest(left[i1:i2], right[j1:j2])
+    scores = np.array([[_context_similarity(a, b) + SAME_VALUE_WEIGHT * (_key(a) == _key(b)) for b in right]
+                       for a in left])
+    rows, columns = linear_sum_assignment(scores, maximize=True)
+    paired = dict(zip(rows.tolist(), columns.tolist(), strict=True))
+    for i, a in enumerate(left):
+        if i in paired:
+            b = right[paired[i]]
+            if _key(a) != _key(b):
+                yield a, b
+        else:
+            yield a, None
+    for j in sorted(set(range(len(right))) - set(paired.values())):
+        yield None, right[j]
+
+
+def _context_similarity(a: Term, b: Term) -> float:
+    """Dice coefficient of the character bigrams around two terms."""
+    grams_a = {a.context[i:i + 2] for i in range(len(a.context) - 1)}
+    grams_b = {b.context[i:i + 2] for i in range(len(b.context) - 1)}
+    total = len(grams_a) + len(grams_b)
+    return 2 * len(grams_a & grams_b) / total if total else 0.0
 
 
 def _zip_longest(left: Sequence[Term], right: Sequence[Term]) -> Iterator[tuple[Term | None, Term | None]]:

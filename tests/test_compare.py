@@ -161,3 +161,11 @@ def test_a_retyped_copy_of_every_seed_reports_nothing(engine, seed):
     result = compare(seed_text(seed), formatting_copy(seed_text(seed)), engine=engine)
     assert result.summary.modified == result.summary.inserted == result.summary.deleted == 0
     assert result.changes == ()
+
+
+def test_of_two_equal_periods_the_one_whose_wording_matches_is_the_one_that_changed(engine):
+    original = seed_text("004")
+    revised = original.replace("契約締結日から1年間とする", "契約締結日から2年間とする")
+    changes = [(c.category, c.original.value if c.original else None, c.revised.value if c.revised else None)
+               for c in compare(original, revised, engine=engine).changes]
+    assert changes == [("contract_term", 1, 2)]
