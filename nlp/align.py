@@ -408,11 +408,18 @@ def _is_part(containment: float, heading: float, score: float) -> bool:
     return heading >= SAME_TOPIC_SCORE and score >= MIN_SPLIT_SAME_TOPIC_SCORE
 
 
+#: Above this many candidate pairs (a 項 of ten thousand ① items), paragraphs are paired
+#: in linear time instead: equal texts first, in order, the rest by position.
+MAX_TEXT_PAIR_CELLS = 250_000
+
+
 def pair_texts(original: Sequence[str], revised: Sequence[str]) -> tuple[Link, ...]:
     """Pair short normalised texts (項) on characters alone; moved ones flagged."""
     if not original or not revised:
         return tuple([Link(o, None, 1.0) for o in range(len(original))]
                      + [Link(None, r, 1.0) for r in range(len(revised))])
+    if len(original) * len(revised) > MAX_TEXT_PAIR_CELLS:
+        return _pair_texts_linear(original, revised)
     scores = _cosine_tfidf([bigrams(t) for t in original], [bigrams(t) for t in revised])
     for o, text_o in enumerate(original):
         for r, text_r in enumerate(revised):
@@ -425,6 +432,25 @@ def pair_texts(original: Sequence[str], revised: Sequence[str]) -> tuple[Link, .
     moved = out_of_order(pairs)
     links = [Link(o, r, round(float(min(1.0, scores[o, r])), 3), ("content",), (o, r) in moved)
              for o, r in pairs]
-    links += [Link(o, None, 1.0) for o in range(n) if o not in {p[0] for p in pairs}]
-    links += [Link(None, r, 1.0) for r in range(m) if r not in {p[1] for p in pairs}]
-    return tuple(links)
+    return tuple(links + _singles(pairs, n, m))
+
+
+def _singles(pairs: Sequence[tuple[int, int]], n: int, m: int) -> list[Link]:
+    paired_o = {o for o, _ in pairs}
+    paired_r = {r for _, r in pairs}
+    return ([Link(o, None, 1.0) for o in range(n) if o not in paired_o]
+            + [Link(None, r, 1.0) for r in range(m) if r not in paired_r])
+
+
+def _pair_texts_linear(original: Sequence[str], revised: Sequence[str]) -> tuple[Link, ...]:
+    waiting: dict[str, list[int]] = {}
+    for r in reversed(range(len(revised))):
+        waiting.setdefault(revised[r], []).append(r)
+    pairs = [(o, waiting[text].pop()) for o, text in enumerate(original) if waiting.get(text)]
+    equal = set(pairs)
+    left = [o for o in range(len(original)) if o not in {p[0] for p in equal}]
+    right = [r for r in range(len(revised)) if r not in {p[1] for p in equal}]
+    pairs += list(zip(left, right, strict=False))
+    moved = out_of_order(pairs)
+    links = [Link(o, r, 1.0 if (o, r) in equal else 0.0, ("content",), (o, r) in moved) for o, r in pairs]
+    return tuple(links + _singles(pairs, len(original), len(revised)))

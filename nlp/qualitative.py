@@ -9,6 +9,7 @@ The modality of a sentence is read from its closing words, where Japanese puts i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -118,6 +119,9 @@ def qualitative_changes(original: Sequence[Sentence], revised: Sequence[Sentence
     """Negation flips, modality shifts, swapped parties and provisos between two clauses."""
     changes: list[Change] = []
     labels = {"original_clause": original_label, "revised_clause": revised_label}
+    # A sentence found word for word in the other draft changed nothing.
+    kept = Counter(s.key for s in original) & Counter(s.key for s in revised)
+    original, revised = _changed(original, kept), _changed(revised, kept)
     for link in pair_texts([s.key for s in original], [s.key for s in revised]):
         left = original[link.original] if link.original is not None else None
         right = revised[link.revised] if link.revised is not None else None
@@ -131,6 +135,17 @@ def qualitative_changes(original: Sequence[Sentence], revised: Sequence[Sentence
             continue
         changes += _sentence_changes(left, right, engine, labels)
     return changes
+
+
+def _changed(found: Sequence[Sentence], kept: Counter[str]) -> list[Sentence]:
+    budget = Counter(kept)
+    changed = []
+    for sentence in found:
+        if budget[sentence.key] > 0:
+            budget[sentence.key] -= 1
+        else:
+            changed.append(sentence)
+    return changed
 
 
 def _proviso(left: Sentence | None, right: Sentence | None, labels: Mapping[str, str | None]) -> list[Change]:
