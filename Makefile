@@ -10,15 +10,17 @@ EVAL ?= ../shared/eval
 
 BIN := $(VENV)/bin
 
-.PHONY: help serve test lint spec eval bench clean
+.PHONY: help serve test test-deps lint spec eval bench screenshot clean
 
 help:
 	@echo "make serve   run the service with gunicorn on PORT (default 8000)"
-	@echo "make test    run the test suite"
+	@echo "make test    run the test suite (test-deps first)"
+	@echo "make test-deps  install Debian's chromium and LibreOffice for the tests, when root and missing"
 	@echo "make lint    run ruff"
 	@echo "make spec    regenerate api_spec/openapi.yaml from the schemas"
 	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
 	@echo "make bench   run the benchmarks, when there are some"
+	@echo "make screenshot  take docs/screenshot.png of the page in chromium"
 	@echo "make clean   remove caches"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -29,8 +31,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 serve: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: lint
+test: lint test-deps
 	$(BIN)/python -m pytest -q
+
+# Debian packages the tests drive: chromium for tests/test_browser.py (required under CI, where the
+# test fails without it) and LibreOffice to open the Word exports (optional: that test skips without
+# it). Installed only when missing and when root, as CI is; elsewhere the tests that need them skip.
+test-deps:
+	@if ! command -v chromium > /dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		else \
+			echo "make test-deps: chromium is missing (apt-get install chromium as root); the browser test skips"; \
+		fi; \
+	fi
+	@if ! command -v soffice > /dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-writer-nogui) \
+			|| echo "make test-deps: LibreOffice could not be installed; the conversion test skips"; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -63,6 +81,10 @@ eval: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+
+# Japanese text needs a Japanese font in the system (fonts-ipafont-gothic), or it shows as boxes.
+screenshot: $(VENV)/.installed test-deps
+	$(BIN)/python docs/screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf .pytest_cache .ruff_cache api_spec/openapi.yaml.new

@@ -8,20 +8,42 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import InputTooLarge, UnreadableDocument
+from .numbering import ListCounter, read_definitions
 
 __all__ = ["DocumentLimits", "decode_text", "read_document", "read_docx"]
 
 DOCX_MAGIC = b"PK\x03\x04"
+# An OLE2 compound file: a Word 97–2003 .doc, or a .docx encrypted with a password, which
+# Word stores as an OLE file holding an "EncryptedPackage" stream instead of a zip.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# Word never writes a document type declaration; one in a .docx part can only be there to
+# declare entities (billion laughs, external entities), so the part is refused unparsed.
+DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                    for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 # Encodings tried in order for text without a byte-order mark. Strict UTF-8 almost never
 # decodes text that is really Shift_JIS, so it goes first; CP932 is Microsoft's Shift_JIS,
 # a superset that also reads ①, ㈱ and NEC special characters.
 FALLBACK_ENCODINGS = ("utf-8", "cp932", "euc_jp")
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W = WORD_NAMESPACE
+MARKUP_COMPATIBILITY = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Inside a paragraph: what is not part of its current text. Deleted and moved-away runs
+# (tracked changes), properties, drawings and text boxes (whose paragraphs would repeat),
+# ruby readings over the base text and field codes (the field's result is kept).
+SKIPPED_INLINE = frozenset({
+    f"{W}del", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}delText", f"{W}instrText",
+    f"{W}delInstrText", f"{W}drawing", f"{W}pict", f"{W}object", f"{W}rt",
+    f"{MARKUP_COMPATIBILITY}AlternateContent",
+})
+# Block-level wrappers whose paragraphs count as the body's: content controls, custom XML.
+BLOCK_WRAPPERS = {f"{W}sdt": f"{W}sdtContent", f"{W}customXml": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +93,17 @@ def _check_zip(archive: zipfile.ZipFile, *, name: str, limits: DocumentLimits) -
                                      f"unpacks {ratio:,.0f} times its size); it is refused as a zip bomb.")
 
 
+def _check_xml(archive: zipfile.ZipFile, *, name: str) -> None:
+    """Refuse a part that declares a DTD before any XML parser sees it (entity expansion)."""
+    for entry in archive.infolist():
+        if not entry.filename.endswith((".xml", ".rels")):
+            continue
+        content = archive.read(entry)
+        if any(marker in content for marker in DTD_MARKERS):
+            raise UnreadableDocument(f"{name}: {entry.filename} declares a DTD or entities, which Word never "
+                                     "writes; the file is refused unread.")
+
+
 def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -> str:
     """The text of a .docx: body paragraphs and table cells in document order, one per line."""
     limits = limits or DocumentLimits()
@@ -80,7 +113,8 @@ def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
             if "word/document.xml" not in archive.namelist():
                 raise UnreadableDocument(
                     f"{name}: is a zip file but not a Word document (no word/document.xml).")
-    except zipfile.BadZipFile:
+            _check_xml(archive, name=name)
+    except (zipfile.BadZipFile, EOFError, zlib.error):
         raise UnreadableDocument(f"{name}: is damaged or truncated (not a readable .docx zip).") from None
     import docx  # python-docx; lxml underneath resolves no external entities and no DTDs
     from docx.opc.exceptions import PackageNotFoundError
@@ -90,21 +124,77 @@ def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
     except (PackageNotFoundError, KeyError, ValueError, SyntaxError) as error:
         raise UnreadableDocument(
             f"{name}: could not be read as a Word document ({type(error).__name__}).") from None
-    return "\n".join(_blocks(document))
+    part = document.part
+    numbering = next((getattr(rel.target_part, "element", None) for rel in part.rels.values()
+                      if rel.reltype.endswith("/numbering") and not rel.is_external), None)
+    counter = ListCounter(read_definitions(numbering, part.styles.element))
+    return "\n".join(_blocks(document.element.body, counter))
 
 
-def _blocks(document) -> Iterator[str]:
-    """Paragraph and table texts in the order they stand in the body."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _blocks(container, counter: ListCounter) -> Iterator[str]:
+    """Paragraph and table texts in the order they stand, with Word's numbers in front."""
+    joined = ""
+    for child in container.iterchildren():
+        if child.tag == f"{W}p":
+            # A paragraph whose mark is a tracked deletion runs on into the next one, as in Word.
+            joined += _paragraph_text(child, counter)
+            if not _mark_removed(child):
+                yield joined
+                joined = ""
+        elif child.tag == f"{W}tbl":
+            for row in child.iterchildren(f"{W}tr"):
+                yield "\t".join("\n".join(_blocks(cell, counter)) for cell in row.iterchildren(f"{W}tc"))
+        elif child.tag in BLOCK_WRAPPERS:
+            inner = BLOCK_WRAPPERS[child.tag]
+            content = child.find(inner) if inner else child
+            if content is not None:
+                yield from _blocks(content, counter)
+    if joined:
+        yield joined
 
-    body = document.element.body
-    for child in body.iterchildren():
-        if child.tag == f"{WORD_NAMESPACE}p":
-            yield Paragraph(child, document).text
-        elif child.tag == f"{WORD_NAMESPACE}tbl":
-            for row in Table(child, document).rows:
-                yield "\t".join(cell.text for cell in row.cells)
+
+def _mark_removed(paragraph) -> bool:
+    """The paragraph mark is deleted or moved away in a tracked change."""
+    mark = paragraph.find(f"{W}pPr/{W}rPr")
+    return mark is not None and (mark.find(f"{W}del") is not None or mark.find(f"{W}moveFrom") is not None)
+
+
+def _paragraph_text(paragraph, counter: ListCounter) -> str:
+    """The text Word shows for a paragraph: its number, then its runs, tracked insertions kept."""
+    properties = paragraph.find(f"{W}pPr")
+    style = properties.find(f"{W}pStyle") if properties is not None else None
+    label = counter.label(properties, style.get(f"{W}val") if style is not None else None)
+    return label + "".join(_inline_text(paragraph))
+
+
+def _inline_text(element) -> Iterator[str]:
+    # python-docx's Paragraph.text reads only the paragraph's own w:r, so it drops every run
+    # inside w:ins (a tracked insertion), w:smartTag, w:sdt or w:fldSimple; this walks them all.
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag in SKIPPED_INLINE:
+            continue
+        if tag == f"{W}t":
+            yield child.text or ""
+        elif tag == f"{W}tab" or tag == f"{W}ptab":
+            yield "\t"
+        elif tag == f"{W}br":
+            if child.get(f"{W}type") in (None, "textWrapping"):
+                yield "\n"
+        elif tag == f"{W}cr":
+            yield "\n"
+        elif tag == f"{W}noBreakHyphen":
+            yield "-"
+        elif tag == f"{W}r" and _hidden(child):
+            continue
+        else:
+            yield from _inline_text(child)
+
+
+def _hidden(run) -> bool:
+    """A run formatted as hidden text (w:vanish), which Word neither shows nor prints."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val") not in ("0", "false", "off")
 
 
 def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = None) -> str:
@@ -116,6 +206,12 @@ def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = Non
         raise UnreadableDocument(f"{name}: is empty.")
     if data.startswith(DOCX_MAGIC):
         return read_docx(data, name=name, limits=limits)
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in data:
+            raise UnreadableDocument(f"{name}: is encrypted or password-protected. Remove the password in "
+                                     "Word (File → Info → Protect Document) and upload it again.")
+        raise UnreadableDocument(f"{name}: is a Word 97–2003 .doc (or another OLE file), which is not read. "
+                                 "Save it as .docx in Word and upload it again.")
     if name.lower().endswith((".docx", ".doc", ".pdf", ".xlsx")):
         raise UnreadableDocument(f"{name}: is named like a {name.rsplit('.', 1)[-1]} file but its content is "
                                  "not a Word document. Upload .docx or plain text.")

@@ -10,7 +10,10 @@ from flask import Flask
 from nlp.engine import load_engine
 
 from .config import Defaults
+from .drift import drift_api
 from .errors import register_error_handlers
+from .exports import exports_api
+from .page import page
 from .routes import api
 
 __all__ = ["create_app"]
@@ -28,5 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["LOAD_MODEL_AT_START"]:
         app.extensions["engine"] = load_engine(app.config["MODEL"])
     app.register_blueprint(api, url_prefix="/v1")
+    app.register_blueprint(drift_api, url_prefix="/v1")
+    app.register_blueprint(exports_api, url_prefix="/v1")
+    app.register_blueprint(page)
     register_error_handlers(app)
     return app

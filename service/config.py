@@ -17,5 +17,12 @@ class Defaults:
     MAX_TEXT_CHARS = 200_000
     #: How deeply a request body may nest arrays and objects; checked before the JSON is parsed.
     MAX_JSON_DEPTH = 20
+    #: The largest multipart/form-data body (the uploaded files together), in bytes; it replaces
+    #: MAX_CONTENT_LENGTH for uploads, since a .docx with a logo is larger than its text (413 beyond it).
+    MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    #: The author of the tracked changes in POST /v1/redline?format=docx, unless the request names one.
+    REDLINE_AUTHOR = "contractdiff"
+    #: The most documents one POST /v1/drift may check (413 beyond it; the command line has no limit).
+    MAX_DRIFT_DOCUMENTS = 50
     #: Load the model in create_app; false builds an app without one, whose model routes answer 503.
     LOAD_MODEL_AT_START = True

@@ -32,6 +32,7 @@ __all__ = [
     "ModelNotLoaded",
     "ProblemType",
     "ServiceError",
+    "TooManyDocuments",
     "UndecodableBody",
     "problem_response",
     "register_error_handlers",
@@ -62,6 +63,10 @@ class ModelNotLoaded(ServiceError):
     """The app has no model to answer with."""
 
 
+class TooManyDocuments(ServiceError):
+    """A drift request holds more documents than MAX_DRIFT_DOCUMENTS."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProblemType:
     status: int
@@ -78,6 +83,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     MalformedJson: ProblemType(400, "malformed-json", "The body is not valid JSON"),
     UndecodableBody: ProblemType(400, "invalid-encoding", "The body is not UTF-8"),
     JsonTooDeep: ProblemType(400, "json-too-deep", "The JSON is nested too deeply"),
+    TooManyDocuments: ProblemType(413, "too-many-documents", "Too many documents for one request"),
     ValidationError: ProblemType(422, "invalid-request", "The request does not match the schema"),
     # The library
     InputTooLarge: ProblemType(413, "text-too-large", "A text is over the size limit"),
@@ -92,7 +98,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     NotFound: ProblemType(404, "not-found", "No such resource"),
     MethodNotAllowed: ProblemType(405, "method-not-allowed", "Method not allowed"),
     RequestEntityTooLarge: ProblemType(413, "body-too-large", "The request body is too large"),
-    UnsupportedMediaType: ProblemType(415, "unsupported-media-type", "The body must be application/json"),
+    UnsupportedMediaType: ProblemType(415, "unsupported-media-type", "The body's media type is not accepted"),
     Exception: ProblemType(500, "internal-error", "Internal server error"),
 }
 

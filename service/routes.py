@@ -11,12 +11,14 @@ from flask.typing import ResponseReturnValue
 
 from nlp.compare import compare
 from nlp.engine import Engine
+from nlp.result import Comparison
 
-from .body import check_text_limit, read_json
+from .body import check_text_limit
 from .errors import ModelNotLoaded
 from .schemas import CompareInput, CompareRequest, CompareResponse, HealthResponse
+from .uploads import COMPARE_OPTIONS, read_data
 
-__all__ = ["OPENAPI_PATH", "api"]
+__all__ = ["OPENAPI_PATH", "api", "compare_request", "current_engine"]
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "api_spec" / "openapi.yaml"
 
@@ -25,16 +27,23 @@ api = Blueprint("api", __name__)
 
 @api.post("/compare")
 def compare_route() -> ResponseReturnValue:
-    request_data = CompareRequest().load(read_json(max_depth=current_app.config["MAX_JSON_DEPTH"]))
-    check_text_limit(request_data, limit=current_app.config["MAX_TEXT_CHARS"])
+    _, comparison = compare_request()
+    return CompareResponse().dump(comparison)
+
+
+def compare_request() -> tuple[CompareInput, Comparison]:
+    """The compare request (JSON, or uploaded files) loaded and checked, and the comparison it asks for."""
+    config = current_app.config
+    data = read_data(max_depth=config["MAX_JSON_DEPTH"], max_upload_bytes=config["MAX_UPLOAD_BYTES"],
+                     documents=("original", "revised"), options=COMPARE_OPTIONS)
+    request_data = CompareRequest().load(data)
+    check_text_limit(request_data, limit=config["MAX_TEXT_CHARS"])
     engine = current_engine()
     with engine.memory_zone():
         comparison = compare(
             request_data.original.text, request_data.revised.text, engine=engine, options=request_data.options
         )
-    return CompareResponse().dump(
-        replace(comparison, meta=response_meta(comparison.meta, engine, request_data))
-    )
+    return request_data, replace(comparison, meta=response_meta(comparison.meta, engine, request_data))
 
 
 @api.get("/health")

@@ -12,9 +12,14 @@ import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from nlp.exports import EXPORTERS
+
 from .config import Defaults
+from .drift import DriftRequest, DriftResponse
 from .errors import PROBLEM_JSON
+from .exports import RedlineQuery
 from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema
+from .uploads import FORM, CompareUploadSchema
 
 __all__ = ["build_spec", "render"]
 
@@ -33,9 +38,11 @@ PROBLEMS = {
     "405": "Method not allowed; the Allow header lists the allowed ones",
     "413": (
         f"The body is over {Defaults.MAX_CONTENT_LENGTH:,} bytes, "
-        f"or a text over {Defaults.MAX_TEXT_CHARS:,} characters"
+        f"or a text over {Defaults.MAX_TEXT_CHARS:,} characters, "
+        f"or uploaded files over {Defaults.MAX_UPLOAD_BYTES:,} bytes together, "
+        f"or (drift) more than {Defaults.MAX_DRIFT_DOCUMENTS} documents"
     ),
-    "415": "The body is not declared as application/json",
+    "415": "The body is not declared as application/json (or multipart/form-data where files are taken)",
     "422": "The request does not match the schema; `errors` says where",
     "500": "The service failed",
     "503": "The instance has no model loaded",
@@ -62,12 +69,58 @@ def build_spec() -> APISpec:
             "post": {
                 "operationId": "compare",
                 "summary": "Compare two contract texts",
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": CompareRequest}},
-                },
+                "requestBody": _compare_body(),
                 "responses": {
                     "200": _json("The comparison", CompareResponse),
+                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/v1/drift",
+        operations={
+            "post": {
+                "operationId": "drift",
+                "summary": "Check documents against the template they were made from",
+                "description": "Per document, in the order given: its drift from the template (0: the "
+                "template apart from formatting, 1: nothing in common), the articles it lacks and adds, "
+                "its modified articles with redlines and term changes. Per template article: how many "
+                "documents lack it, modify it or change a term in it, and each term's values. "
+                f"At most {Defaults.MAX_DRIFT_DOCUMENTS} documents (MAX_DRIFT_DOCUMENTS); larger batches "
+                "run on the command line, `python -m service.cli drift`.",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": DriftRequest}},
+                },
+                "responses": {
+                    "200": _json("Each document's drift and the batch per template article", DriftResponse),
+                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/v1/redline",
+        operations={
+            "post": {
+                "operationId": "redline",
+                "summary": "The comparison as a file: tracked changes, 新旧対照表, a redline page, a ledger",
+                "description": "The body is that of `/v1/compare`, JSON or uploaded files. `docx` is the "
+                "revised contract with Word tracked changes (w:ins, w:del and moves) against the original, "
+                "and comments naming the changes; `shinkyu` a 新旧対照表 (.docx, 改正後 | 改正前, changes "
+                "underlined); `html` a standalone redline page; `xlsx` and `csv` the changes, one row each.",
+                "parameters": [{"in": "query", "schema": RedlineQuery}],
+                "requestBody": _compare_body(),
+                "responses": {
+                    "200": {
+                        "description": "The file, as an attachment named after the revised document",
+                        "content": {
+                            media_type: {"schema": {"type": "string", "format": "binary"}}
+                            for media_type in dict.fromkeys(
+                                exporter.media_type.split(";")[0] for exporter in EXPORTERS.values())
+                        },
+                    },
                     **_problems("400", "405", "413", "415", "422", "500", "503"),
                 },
             }
@@ -122,6 +175,14 @@ _Dumper.add_representer(str, _Dumper.represent_str)
 
 def _json(description: str, schema: Any) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _compare_body() -> dict[str, Any]:
+    """Two contracts, as JSON texts or as uploaded files."""
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": CompareRequest}, FORM: {"schema": CompareUploadSchema}},
+    }
 
 
 def _problems(*statuses: str) -> dict[str, Any]:

@@ -19,6 +19,20 @@ def dev_text(name: str) -> str:
     return (DATA / "dev" / f"{name}.txt").read_text(encoding="utf-8")
 
 
+def word_file(text: str) -> bytes:
+    """A .docx holding ``text``, one paragraph per line, as Word would save a typed contract."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
 def engine():
     from nlp.engine import load_engine

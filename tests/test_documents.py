@@ -57,3 +57,91 @@ def test_a_binary_file_is_not_read_as_text():
 def test_a_file_over_the_size_limit_is_refused_before_reading():
     with pytest.raises(InputTooLarge, match="limit"):
         read_document(b"a" * 2048, name="big.txt", limits=DocumentLimits(max_bytes=1024))
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def with_body_xml(body: str) -> bytes:
+    """A .docx whose body is ``body`` (WordprocessingML paragraphs), as Word writes tracked changes."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    for paragraph in parse_xml(f"<w:body {W}>{body}</w:body>"):
+        document.element.body.insert(len(document.element.body) - 1, paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_tracked_insertions_are_read_and_tracked_deletions_are_not():
+    data = with_body_xml(
+        '<w:p><w:r><w:t>3. 契約終了後も</w:t></w:r>'
+        '<w:del w:id="1" w:author="乙"><w:r><w:delText>5</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="乙"><w:r><w:t>3</w:t></w:r></w:ins>'
+        '<w:r><w:t>年間、秘密保持義務は存続する。</w:t></w:r></w:p>')
+    assert read_document(data, name="redline.docx") == "3. 契約終了後も3年間、秘密保持義務は存続する。"
+
+
+def test_a_paragraph_deleted_with_its_mark_leaves_no_empty_line():
+    data = with_body_xml(
+        '<w:p><w:r><w:t>第8条（禁止事項）</w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="乙"/></w:rPr></w:pPr>'
+        '<w:del w:id="2" w:author="乙"><w:r><w:delText>4. 相手方のシステムに過負荷を与える行為</w:delText></w:r></w:del></w:p>'
+        '<w:p><w:r><w:t>5. 第三者への接続仕様の開示</w:t></w:r></w:p>')
+    assert read_document(data, name="redline.docx").splitlines() == ["第8条（禁止事項）", "5. 第三者への接続仕様の開示"]
+
+
+def test_paragraphs_in_content_controls_are_read():
+    data = with_body_xml('<w:sdt><w:sdtContent><w:p><w:r><w:t>第1条（目的）</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    assert read_document(data, name="form.docx") == "第1条（目的）"
+
+
+def billion_laughs() -> bytes:
+    """A .docx whose document.xml declares entities that expand to 10^9 characters."""
+    import zipfile
+
+    source = word_file(["第1条（目的）"])
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive, zipfile.ZipFile(out, "w") as target:
+        for entry in archive.infolist():
+            content = archive.read(entry)
+            if entry.filename == "word/document.xml":
+                body = content.decode("utf-8").split("?>", 1)[1].replace("第1条（目的）", "&j;")
+                content = f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>{body}'.encode()
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def test_an_entity_expansion_bomb_is_refused_unparsed_and_at_once():
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(UnreadableDocument, match="laughs.docx: word/document.xml declares a DTD"):
+        read_document(billion_laughs(), name="laughs.docx")
+    assert time.perf_counter() - started < 1
+
+
+def test_an_entity_expansion_bomb_is_not_expanded_by_the_xml_parser_either():
+    # The DTD check comes first; python-docx's parser on its own refuses to amplify entities.
+    from lxml import etree
+
+    with pytest.raises(etree.XMLSyntaxError, match="amplification"):
+        docx.Document(io.BytesIO(billion_laughs()))
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_a_password_protected_word_file_is_refused_as_encrypted():
+    data = OLE + bytes(500) + "EncryptedPackage".encode("utf-16-le") + bytes(500)
+    with pytest.raises(UnreadableDocument, match="secret.docx: is encrypted"):
+        read_document(data, name="secret.docx")
+
+
+def test_a_word_97_file_is_refused_with_what_to_do():
+    data = OLE + bytes(500) + "WordDocument".encode("utf-16-le") + bytes(500)
+    with pytest.raises(UnreadableDocument, match=r"old.doc: is a Word 97–2003 \.doc.*Save it as \.docx"):
+        read_document(data, name="old.doc")

@@ -1,0 +1,244 @@
+"""Word tracked changes (変更履歴): the revised contract, marked against the original.
+
+The document is the revised text, paragraph by paragraph, in which every difference found by
+the comparison is a real revision: kept text is a plain run, inserted text a ``w:ins``,
+deleted text a ``w:del`` holding ``w:delText``. An inserted article stands wholly in
+``w:ins``, a deleted one wholly in ``w:del`` where it stood. A moved article leaves a
+``w:moveFrom`` at its old place and arrives in a ``w:moveTo``, so Word and LibreOffice show
+it as a move. The changes found in each article are comments on its heading.
+
+Accepting every change gives the revised text; rejecting every change gives the original
+text (as the redline shows it: with ``ignore_formatting`` its kept runs are written as in the
+revised text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from ..redline import redline
+from ..result import Clause, ClauseRef, Comparison, Op, Segment, Status
+from .draft import Draft
+from .labels import DIRECTION_LABELS
+from .wordml import Revisions, clean, new_document, run, save
+
+__all__ = ["tracked_changes"]
+
+# Revision mark of a paragraph's mark, and of its runs, inside a move.
+MOVE_FROM, MOVE_TO = "moveFrom", "moveTo"
+REVISION_TAGS = {Op.INSERT: "ins", Op.DELETE: "del"}
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    """One paragraph to write: its runs, each kept, inserted or deleted, and its mark's fate."""
+
+    runs: list[tuple[Op, str]] = field(default_factory=list)
+    mark: Op = Op.EQUAL
+
+
+def paragraphs(segments: Iterable[Segment], last_mark: Op = Op.EQUAL) -> list[_Paragraph]:
+    """A redline cut into paragraphs at its line breaks, each break marked with its segment's op."""
+    found = [_Paragraph()]
+    for segment in segments:
+        for index, piece in enumerate(clean(segment.text).split("\n")):
+            if index:
+                found[-1].mark = segment.op
+                found.append(_Paragraph())
+            if piece:
+                found[-1].runs.append((segment.op, piece))
+    found[-1].mark = last_mark
+    # A paragraph added (or removed) whole after a kept one: Word marks the mark of the kept
+    # paragraph, so that rejecting (or accepting) leaves no empty paragraph behind.
+    for before, this in zip(found, found[1:], strict=False):
+        ops = {op for op, _ in this.runs}
+        if len(ops) == 1 and Op.EQUAL not in ops and before.mark == Op.EQUAL and this.mark == Op.EQUAL:
+            before.mark = ops.pop()
+    return [p for p in found if p.runs or p.mark != Op.EQUAL]
+
+
+def _article_bounds(refs: Sequence[ClauseRef]) -> tuple[int, int] | None:
+    return (min(r.start for r in refs), max(r.end for r in refs)) if refs else None
+
+
+class _Writer:
+    """Appends paragraphs with revision marks to a document."""
+
+    def __init__(self, document: WordDocument, revisions: Revisions) -> None:
+        self.document = document
+        self.revisions = revisions
+
+    def block(self, segments: Iterable[Segment], *, last_mark: Op = Op.EQUAL, heading: bool = False,
+              move: str | None = None, move_name: str | None = None) -> list[Paragraph]:
+        """Write a redline as paragraphs; the first is an article's heading when ``heading``."""
+        written = []
+        for index, paragraph in enumerate(paragraphs(segments, last_mark)):
+            written.append(self._paragraph(paragraph, heading=heading and index == 0, move=move))
+        if move and move_name and written:
+            start, identifier = self.revisions.range_start(move, move_name)
+            first = written[0]._p
+            first.insert(1 if first.pPr is not None else 0, start)
+            written[-1]._p.append(Revisions.range_end(move, identifier))
+        return written
+
+    def _paragraph(self, paragraph: _Paragraph, *, heading: bool, move: str | None) -> Paragraph:
+        written = self.document.add_paragraph()
+        if heading:
+            written.paragraph_format.space_before = Pt(10)
+            written.paragraph_format.keep_with_next = True
+        for op, text in paragraph.runs:
+            written._p.append(self._run(op, text, heading=heading, move=move))
+        mark = REVISION_TAGS.get(paragraph.mark) or move
+        if mark:
+            properties = OxmlElement("w:rPr")
+            properties.append(self.revisions.mark(mark))
+            written._p.get_or_add_pPr().append(properties)
+        return written
+
+    def _run(self, op: Op, text: str, *, heading: bool, move: str | None) -> OxmlElement:
+        if op == Op.EQUAL and move is None:
+            return run(text, bold=heading)
+        tag = REVISION_TAGS.get(op) or move
+        assert tag is not None
+        container = self.revisions.mark(tag)
+        container.append(run(text, bold=heading, deleted=tag == "del"))
+        return container
+
+
+def _comment_lines(clause: Clause) -> list[str]:
+    lines = []
+    if clause.moved and clause.original is not None:
+        lines.append(f"移動: 原案の{clause.original.label}の位置から移動しました。")
+    for change in clause.changes:
+        lines.append(f"{change.summary}（{DIRECTION_LABELS[change.direction]}）")
+    return lines
+
+
+def _comment(document: WordDocument, heading: Paragraph, lines: Sequence[str], author: str) -> None:
+    runs = [Run(r, heading) for r in heading._p.iter(qn("w:r"))]
+    if not runs or not lines:
+        return
+    comment = document.add_comment(runs, text=lines[0], author=author, initials=author[:2])
+    for line in lines[1:]:
+        comment.add_paragraph(line)
+
+
+def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, author: str,
+                    date: datetime | None = None) -> bytes:
+    """The revised contract as a .docx whose tracked changes lead back to the original."""
+    document = new_document(f"{revised.name or '修正案'}（変更履歴）")
+    document.core_properties.author = clean(author)
+    revisions = Revisions(author, date)
+    writer = _Writer(document, revisions)
+    clauses = comparison.clauses
+    left_bounds = _article_bounds([c.original for c in clauses if c.original is not None])
+    right_bounds = _article_bounds([c.revised for c in clauses if c.revised is not None])
+    left_front = original.text[:left_bounds[0]] if left_bounds else original.text
+    right_front = revised.text[:right_bounds[0]] if right_bounds else revised.text
+    writer.block(redline(left_front, right_front).segments)
+
+    gaps = _gaps(revised.text, [c.revised for c in clauses if c.revised is not None])
+    sources, names = _move_sources(clauses)
+    _write_move_sources(writer, original, clauses, sources.get(None, ()), names)
+    seen_left: set[str] = set()
+    seen_right: set[str] = set()
+    for index, clause in enumerate(clauses):
+        if clause.revised is not None and clause.revised.id not in seen_right:
+            writer.block([Segment(Op.EQUAL, gaps.get(clause.revised.id, ""))])
+        segments, last_mark = _clause_redline(clause, original, revised, seen_left, seen_right)
+        move = MOVE_TO if index in names and last_mark == Op.EQUAL else None
+        written = writer.block(segments, last_mark=last_mark, heading=True, move=move,
+                               move_name=names.get(index) if move else None)
+        if written:
+            _comment(document, written[0], _comment_lines(clause), revisions.author)
+        _write_move_sources(writer, original, clauses, sources.get(index, ()), names)
+
+    left_back = original.text[left_bounds[1]:] if left_bounds else ""
+    right_back = revised.text[right_bounds[1]:] if right_bounds else ""
+    writer.block(redline(left_back, right_back).segments)
+    _track_further_edits(document)
+    return save(document)
+
+
+def _clause_redline(clause: Clause, original: Draft, revised: Draft, seen_left: set[str],
+                    seen_right: set[str]) -> tuple[Sequence[Segment], Op]:
+    """The clause's redline, or its one side whole when the other was already written.
+
+    An article split in two (or two merged into one) pairs one article with two; writing both
+    redlines would repeat it, so the second pair writes only what the first did not.
+    """
+    left, right = clause.original, clause.revised
+    left_seen = left is not None and left.id in seen_left
+    right_seen = right is not None and right.id in seen_right
+    if left is not None:
+        seen_left.add(left.id)
+    if right is not None:
+        seen_right.add(right.id)
+    if clause.status == Status.INSERTED or (left_seen and right is not None and not right_seen):
+        assert right is not None
+        return [Segment(Op.INSERT, revised.text[right.start:right.end])], Op.INSERT
+    if clause.status == Status.DELETED or (right_seen and left is not None):
+        assert left is not None
+        if left_seen:
+            return [], Op.EQUAL
+        return [Segment(Op.DELETE, original.text[left.start:left.end])], Op.DELETE
+    return clause.redline, Op.EQUAL
+
+
+def _gaps(text: str, refs: Sequence[ClauseRef]) -> dict[str, str]:
+    """Text between consecutive articles of the revised contract (章 and 節 headings), by article id."""
+    gaps = {}
+    ordered = sorted({ref.id: ref for ref in refs}.values(), key=lambda ref: ref.start)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.start > before.end:
+            gaps[after.id] = text[before.end:after.start]
+    return gaps
+
+
+def _move_sources(clauses: Sequence[Clause]) -> tuple[dict[int | None, list[int]], dict[int, str]]:
+    """Where each moved article stood, and the name pairing its source with its destination.
+
+    A move source is written after the clause that preceded the article in the original
+    (the key is that clause's index; None: before the first clause).
+    """
+    sources: dict[int | None, list[int]] = {}
+    names: dict[int, str] = {}
+    anchors = [(c.original.start, i) for i, c in enumerate(clauses) if c.original is not None and not c.moved]
+    for index, clause in enumerate(clauses):
+        if not clause.moved or clause.original is None:
+            continue
+        before = [anchor for anchor in anchors if anchor[0] < clause.original.start]
+        sources.setdefault(max(before)[1] if before else None, []).append(index)
+        names[index] = f"move{len(names) + 1}"
+    return sources, names
+
+
+def _write_move_sources(writer: _Writer, original: Draft, clauses: Sequence[Clause], moved: Iterable[int],
+                        names: dict[int, str]) -> None:
+    """The moved articles' text where they stood in the original, as move sources."""
+    for index in moved:
+        ref = clauses[index].original
+        assert ref is not None
+        writer.block([Segment(Op.EQUAL, original.text[ref.start:ref.end])], heading=True,
+                     move=MOVE_FROM, move_name=names[index])
+
+
+def _track_further_edits(document: WordDocument) -> None:
+    """Turn on 変更履歴の記録, so that the negotiator's own edits are tracked too."""
+    settings = document.settings.element
+    track = OxmlElement("w:trackRevisions")
+    # w:trackRevisions comes before w:defaultTabStop in the schema's order of settings.
+    anchor = settings.find(qn("w:defaultTabStop"))
+    if anchor is not None:
+        anchor.addprevious(track)
+    else:
+        settings.append(track)

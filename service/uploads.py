@@ -1,0 +1,114 @@
+"""A request from JSON or from uploaded files (``multipart/form-data``), read in one place.
+
+A form carries each document as a file (a .docx, or text in UTF-8, UTF-16 or Shift_JIS; its
+file name becomes the document's name) or as a plain text field, and each option as a field
+``true`` or ``false``. It comes out shaped like the JSON body, so one schema checks both: a
+missing document, an unknown field or an option that is not true/false is the same 422.
+A file that cannot be read is a 422 naming the file (:class:`~nlp.errors.UnreadableDocument`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError, fields
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+from nlp.documents import DocumentLimits, read_document
+
+from .body import read_json
+from .config import Defaults
+from .schemas import NAME_CHARS, OptionsSchema
+
+__all__ = ["COMPARE_OPTIONS", "CompareUploadSchema", "FORM", "read_data", "read_form"]
+
+FORM = "multipart/form-data"
+TRUE_FALSE = {"true": True, "false": False}
+#: The option fields a compare form may carry: those of the JSON ``options``.
+COMPARE_OPTIONS = tuple(OptionsSchema().fields)
+
+
+def read_data(*, max_depth: int, max_upload_bytes: int, documents: Collection[str],
+              lists: Collection[str] = (), options: Collection[str] = ()) -> Any:
+    """The request as JSON data: the JSON body, or the form turned into the same shape (415 otherwise)."""
+    if request.mimetype == FORM:
+        return read_form(max_upload_bytes=max_upload_bytes, documents=documents, lists=lists, options=options)
+    if not request.is_json:
+        declared = request.mimetype or "no Content-Type"
+        raise UnsupportedMediaType(
+            "Send the body as JSON with Content-Type: application/json, or upload the files as "
+            f"multipart/form-data; not {declared}."
+        )
+    return read_json(max_depth=max_depth)
+
+
+def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Collection[str] = (),
+              options: Collection[str] = ()) -> dict[str, Any]:
+    """The form as ``{"original": {"text", "name"}, …, "options": {…}}``; fields in ``lists`` as lists."""
+    # Uploads get their own limit: a .docx weighs more than its text. Text fields may be as long.
+    request.max_content_length = max_upload_bytes
+    request.max_form_memory_size = max_upload_bytes
+    try:
+        form, files = request.form, request.files
+    except RequestEntityTooLarge:
+        raise RequestEntityTooLarge(
+            f"The uploaded files are over {max_upload_bytes:,} bytes together. "
+            "Upload smaller files or raise CONTRACTDIFF_MAX_UPLOAD_BYTES."
+        ) from None
+    limits = DocumentLimits(max_bytes=max_upload_bytes)
+    data: dict[str, Any] = {}
+    for key in files:
+        for upload in files.getlist(key):
+            if upload.filename or upload.content_length:
+                _put(data, key, _read_upload(upload, key, limits), lists)
+    for key in form:
+        for value in form.getlist(key):
+            if key in options:
+                data.setdefault("options", {})[key] = TRUE_FALSE.get(value.strip().lower(), value)
+            elif key in documents or key in lists:
+                _put(data, key, {"text": value}, lists)
+            else:
+                data[key] = value  # refused by the schema as an unknown field
+    return data
+
+
+def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits) -> dict[str, str]:
+    name = file_name(upload.filename, default=key)
+    return {"text": read_document(upload.read(), name=name, limits=limits), "name": name}
+
+
+def _put(data: dict[str, Any], key: str, document: dict[str, str], lists: Collection[str]) -> None:
+    if key in lists:
+        data.setdefault(key, []).append(document)
+    elif key in data:
+        raise ValidationError({key: ["Send one file or one text for this field, not several."]})
+    else:
+        data[key] = document
+
+
+def file_name(raw: str | None, *, default: str) -> str:
+    """The name a document goes by: the uploaded file's base name (browsers may send a path)."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:NAME_CHARS] or default
+
+
+class CompareUploadSchema(Schema):
+    """Two contract files to compare, as ``multipart/form-data`` (documents the form in the spec)."""
+
+    original = fields.String(required=True, metadata={
+        "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "The original contract: a .docx, or text in UTF-8, UTF-16 with a BOM or "
+                       "Shift_JIS; or a text field with the contract itself. A file's name becomes "
+                       "the document's name.",
+    })
+    revised = fields.String(required=True, metadata={
+        "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "The revised contract, as `original`.",
+    })
+    ignore_formatting = fields.String(metadata={
+        "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
+    detect_moves = fields.String(metadata={
+        "enum": ["true", "false"], "description": "As `options.detect_moves` of the JSON body"})

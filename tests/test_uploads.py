@@ -1,0 +1,146 @@
+"""Contracts uploaded as files (multipart/form-data): .docx and text in any common encoding compare like
+JSON texts; a file that cannot be read is a problem naming it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from conftest import dev_text, seed_text, word_file
+from service import create_app
+
+COMPARE = "/v1/compare"
+
+
+def upload(client, files: dict, path: str = COMPARE, **fields):
+    """POST the files ({field: (bytes, filename)}) and fields as multipart/form-data."""
+    data = {key: (io.BytesIO(content), name) for key, (content, name) in files.items()}
+    return client.post(path, data={**data, **fields}, content_type="multipart/form-data")
+
+
+def problem(response, status: int, slug: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["type"].endswith(f"/{slug}")
+    return body
+
+
+@pytest.fixture(scope="module")
+def json_answer(app):
+    body = {"original": {"text": seed_text("000")}, "revised": {"text": dev_text("000_counter_otsu")}}
+    return app.test_client().post(COMPARE, json=body).get_json()
+
+
+def test_a_shift_jis_text_and_a_word_file_compare_like_the_json_texts(client, json_answer):
+    # Shift_JIS has no "·" (U+00B7); a Shift_JIS file has "・", which compares as the same bullet.
+    shift_jis = seed_text("000").replace("·", "・").encode("cp932")
+    response = upload(client, {
+        "original": (shift_jis, "甲案.txt"),
+        "revised": (word_file(dev_text("000_counter_otsu")), "乙修正案.docx"),
+    })
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert answer["summary"] == json_answer["summary"]
+    assert [c["summary"] for c in answer["changes"]] == [c["summary"] for c in json_answer["changes"]]
+    assert (answer["meta"]["original_name"], answer["meta"]["revised_name"]) == ("甲案.txt", "乙修正案.docx")
+
+
+def test_a_utf16_file_and_a_pasted_text_field_compare(client, json_answer):
+    response = upload(client, {"original": (seed_text("000").encode("utf-16"), "契約書/甲案.txt")},
+                      revised=dev_text("000_counter_otsu"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["summary"] == json_answer["summary"]
+    assert response.get_json()["meta"]["original_name"] == "甲案.txt"
+
+
+def test_options_come_as_true_or_false_fields(client):
+    files = {"original": (seed_text("000").encode(), "a.txt"), "revised": (dev_text("000_formatting").encode(), "b.txt")}
+    ignored = upload(client, files).get_json()["summary"]
+    kept = upload(client, files, ignore_formatting="false").get_json()["summary"]
+    assert ignored["modified"] == 0 and kept["modified"] > 0
+
+
+def test_an_option_that_is_not_true_or_false_is_refused(client):
+    files = {"original": (b"a", "a.txt"), "revised": (b"b", "b.txt")}
+    errors = problem(upload(client, files, detect_moves="yes"), 422, "invalid-request")["errors"]
+    assert errors == {"options": {"detect_moves": ["Not a valid boolean."]}}
+
+
+def test_a_picture_named_docx_is_refused_naming_the_file(client):
+    files = {"original": (b"\x89PNG\r\n\x1a\n" + bytes(300), "scan.docx"), "revised": (b"x", "b.txt")}
+    body = problem(upload(client, files), 422, "unreadable-document")
+    assert body["detail"].startswith("scan.docx: ")
+
+
+def test_a_truncated_word_file_is_refused_as_damaged(client):
+    files = {"original": (seed_text("000").encode(), "a.txt"), "revised": (word_file(seed_text("000"))[:2000], "draft.docx")}
+    assert "draft.docx: is damaged or truncated" in problem(upload(client, files), 422, "unreadable-document")["detail"]
+
+
+def test_binary_junk_sent_as_a_text_file_is_refused(client):
+    files = {"original": (bytes(range(256)) * 8, "contract.txt"), "revised": (b"x", "b.txt")}
+    assert "contract.txt: looks like a binary file" in problem(upload(client, files), 422, "unreadable-document")["detail"]
+
+
+def test_a_body_neither_json_nor_a_form_is_415(client):
+    response = client.post(COMPARE, data=seed_text("000").encode(), content_type="text/plain")
+    body = problem(response, 415, "unsupported-media-type")
+    assert "multipart/form-data" in body["detail"] and "application/json" in body["detail"]
+
+
+def test_a_missing_file_is_named(client):
+    body = problem(upload(client, {"original": (seed_text("000").encode(), "a.txt")}), 422, "invalid-request")
+    assert body["errors"] == {"revised": ["Missing data for required field."]}
+
+
+def test_two_files_for_one_side_are_refused(client):
+    data = {"original": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.txt")], "revised": (io.BytesIO(b"c"), "c.txt")}
+    response = client.post(COMPARE, data=data, content_type="multipart/form-data")
+    assert problem(response, 422, "invalid-request")["errors"] == {
+        "original": ["Send one file or one text for this field, not several."]}
+
+
+def test_an_unknown_field_is_refused(client):
+    files = {"original": (b"a", "a.txt"), "revised": (b"b", "b.txt")}
+    errors = problem(upload(client, files, ignoreFormatting="false"), 422, "invalid-request")["errors"]
+    assert errors == {"ignoreFormatting": ["Unknown field."]}
+
+
+def test_an_empty_file_input_counts_as_no_file(client):
+    files = {"original": (b"", ""), "revised": (b"b", "b.txt")}
+    errors = problem(upload(client, files), 422, "invalid-request")["errors"]
+    assert errors == {"original": ["Missing data for required field."]}
+
+
+def test_uploads_over_the_limit_are_413_with_the_setting_to_raise(engine):
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "MAX_UPLOAD_BYTES": 50_000})
+    app.extensions["engine"] = engine
+    files = {"original": (word_file(seed_text("003")), "a.docx"), "revised": (word_file(seed_text("003")), "b.docx")}
+    body = problem(upload(app.test_client(), files), 413, "body-too-large")
+    assert "CONTRACTDIFF_MAX_UPLOAD_BYTES" in body["detail"]
+
+
+def test_a_word_file_whose_text_is_over_the_text_limit_is_413(engine):
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "MAX_TEXT_CHARS": 1_000})
+    app.extensions["engine"] = engine
+    files = {"original": (word_file(seed_text("000")), "a.docx"), "revised": (b"x", "b.txt")}
+    assert "the limit is 1,000" in problem(upload(app.test_client(), files), 413, "text-too-large")["detail"]
+
+
+def test_a_form_of_one_template_and_many_documents_reads_as_the_drift_body(app):
+    from service.uploads import COMPARE_OPTIONS, read_data
+
+    counter = dev_text("000_counter_otsu").replace("·", "・")  # EUC-JP has no U+00B7 either
+    data = {"template": (io.BytesIO(word_file(seed_text("000"))), "雛形.docx"),
+            "documents": [(io.BytesIO(counter.encode("euc_jp")), "乙.txt"),
+                          (io.BytesIO(seed_text("000").encode("utf-16")), "丙.txt")],
+            "detect_moves": "false"}
+    with app.test_request_context("/v1/drift", method="POST", data=data, content_type="multipart/form-data"):
+        body = read_data(max_depth=20, max_upload_bytes=1_000_000, documents=("template",), lists=("documents",),
+                         options=COMPARE_OPTIONS)
+    assert body["template"]["name"] == "雛形.docx" and body["template"]["text"].startswith("[bookmark: _nrtvg8zeeum5]")
+    assert [(d["name"], d["text"]) for d in body["documents"]] == [
+        ("乙.txt", counter), ("丙.txt", seed_text("000"))]
+    assert body["options"] == {"detect_moves": False}
