@@ -5,6 +5,7 @@ the command line, the HTTP service or a batch worker alike.
 """
 
 from .compare import Options, compare, compare_contracts
+from .drift import Aggregate, DocumentDrift, aggregate, drift_one
 from .engine import Engine, load_engine
 from .errors import ContractDiffError, EmptyDocument, InputTooLarge, InvalidText, UnreadableDocument
 from .model import Article, Contract, Item, Paragraph, Span
@@ -13,6 +14,7 @@ from .structure import parse
 from .terms import extract_terms
 
 __all__ = [
+    "Aggregate",
     "Article",
     "Change",
     "Clause",
@@ -21,6 +23,7 @@ __all__ = [
     "Contract",
     "ContractDiffError",
     "Direction",
+    "DocumentDrift",
     "EmptyDocument",
     "Engine",
     "InputTooLarge",
@@ -35,8 +38,10 @@ __all__ = [
     "Summary",
     "TermValue",
     "UnreadableDocument",
+    "aggregate",
     "compare",
     "compare_contracts",
+    "drift_one",
     "extract_terms",
     "load_engine",
     "parse",

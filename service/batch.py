@@ -7,8 +7,9 @@ The bytes of each file are read here and travel with its task, so the workers ne
 shared disk; only a bounded number of tasks is in flight, so a folder of ten thousand
 contracts is never all in memory at once.
 
-Results are handed to ``on_result`` as they finish, in whatever order that is, so a caller
-can write each one down at once: nothing finished is lost when a run is interrupted. A file
+Results are handed to ``on_result`` as they finish (on a cluster, as each task of up to
+:data:`DOCUMENTS_PER_TASK` files finishes), in whatever order that is, so a caller can write
+each one down at once: nothing finished is lost when a run is interrupted. A file
 that cannot be read or compared becomes an entry with its ``error``; the batch goes on.
 
 Dask is imported only when a cluster is used: the web service never loads it.
@@ -37,10 +38,11 @@ from nlp.structure import parse
 __all__ = [
     "IN_PROCESS",
     "BatchRun",
-    "SchedulerUnreachable",
+    "ClusterUnavailable",
     "Source",
     "collect_sources",
     "drift_file",
+    "drift_files",
     "read_template",
     "run_batch",
 ]
@@ -51,15 +53,19 @@ log = logging.getLogger(__name__)
 IN_PROCESS = 0
 #: File types a folder is expanded to.
 DOCUMENT_SUFFIXES = (".txt", ".docx")
-# Tasks in flight per worker: enough that no worker waits for the next file to be read and
+# A document takes a worker about 25 ms, and Dask spends a few ms of scheduler and client time
+# on every task: on two cores that overhead alone ate the second worker's gain. Tasks of up to
+# 8 documents (about 0.2 s) make it negligible and still return results several times a second.
+DOCUMENTS_PER_TASK = 8
+# Tasks in flight per worker: enough that no worker waits for the next files to be read and
 # sent, few enough that the files of a huge batch are not all held in memory.
-TASKS_PER_WORKER = 8
+TASKS_PER_WORKER = 4
 # How long to try reaching a scheduler given with --scheduler before saying so.
 CONNECT_SECONDS = 30
 
 
-class SchedulerUnreachable(Exception):
-    """The Dask scheduler named by the caller does not answer."""
+class ClusterUnavailable(Exception):
+    """The Dask cluster cannot be reached, or cannot run contractdiff's code (a different environment)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +115,7 @@ def read_template(path: str | Path) -> Contract:
 
 def drift_file(template: Contract, data: bytes, name: str, *, model: str = DEFAULT_MODEL,
                options: Options | None = None) -> DocumentDrift:
-    """The task: one file's bytes → its drift from ``template``, or its entry with ``error``."""
+    """One file's bytes → its drift from ``template``, or its entry with ``error``."""
     engine = load_engine(model)
     try:
         text = read_document(data, name=name)
@@ -117,6 +123,15 @@ def drift_file(template: Contract, data: bytes, name: str, *, model: str = DEFAU
             return drift_one(template, text, name, engine=engine, options=options)
     except ContractDiffError as error:
         return DocumentDrift.failure(name, str(error))
+    except Exception as error:  # noqa: BLE001 - reported in the file's entry, see _crashed
+        return _crashed(name, error)
+
+
+def drift_files(template: Contract, files: Sequence[tuple[int, str, bytes]], *, model: str = DEFAULT_MODEL,
+                options: Options | None = None) -> list[tuple[int, DocumentDrift]]:
+    """The Dask task: ``(index, name, bytes)`` of a few files → ``(index, result)`` of each."""
+    return [(index, drift_file(template, data, name, model=model, options=options))
+            for index, name, data in files]
 
 
 def warm_up(model: str) -> str:
@@ -181,11 +196,7 @@ def _run_here(template: Contract, sources: Sequence[Source], *, model: str, opti
         if isinstance(data, DocumentDrift):
             report(index, data)
             continue
-        try:
-            result = drift_file(template, data, source.name, model=model, options=options)
-        except Exception as error:  # noqa: BLE001 - reported in the entry, see _crashed
-            result = _crashed(source.name, error)
-        report(index, result)
+        report(index, drift_file(template, data, source.name, model=model, options=options))
     return version
 
 
@@ -195,40 +206,68 @@ def _run_on_dask(template: Contract, sources: Sequence[Source], *, scheduler: st
     from distributed import as_completed
 
     with _client(scheduler, workers) as client:
-        versions = client.run(warm_up, model)
+        versions = _prepare(client, model)
         count = max(len(versions), 1)
         shared = client.scatter(template, broadcast=True)
         run = uuid.uuid4().hex[:8]     # keys unique to this run on a shared cluster
+        # Small batches are spread one document per task, so that every worker gets some.
+        per_task = max(1, min(DOCUMENTS_PER_TASK, len(sources) // (TASKS_PER_WORKER * count)))
         pending = iter(enumerate(sources))
-        index_of: dict[Any, int] = {}
+        held: dict[Any, list[int]] = {}     # task key → indexes of its files
         completed = as_completed()
 
         def submit_next() -> bool:
+            files: list[tuple[int, str, bytes]] = []
             for index, source in pending:
                 data = _read(source)
                 if isinstance(data, DocumentDrift):
                     report(index, data)
                     continue
-                future = client.submit(drift_file, shared, data, source.name, model=model, options=options,
-                                       key=f"drift-{run}-{index}", pure=False)
-                index_of[future.key] = index
-                completed.add(future)
-                return True
-            return False
+                files.append((index, source.name, data))
+                if len(files) == per_task:
+                    break
+            if not files:
+                return False
+            future = client.submit(drift_files, shared, files, model=model, options=options,
+                                   key=f"drift-{run}-{files[0][0]}", pure=False)
+            held[future.key] = [index for index, _, _ in files]
+            completed.add(future)
+            return True
 
         for _ in range(TASKS_PER_WORKER * count):
             if not submit_next():
                 break
         for future in completed:
-            index = index_of.pop(future.key)
+            indexes = held.pop(future.key)
             if future.status == "finished":
-                report(index, future.result())
-            else:
-                report(index, _crashed(sources[index].name, _exception(future)))
+                for index, result in future.result():
+                    report(index, result)
+            else:                       # the worker died or the task was lost: each file says so
+                error = _exception(future)
+                for index in indexes:
+                    report(index, _crashed(sources[index].name, error))
             future.release()
             submit_next()
         count = max(count, len(client.scheduler_info()["workers"]))
     return ", ".join(sorted(set(versions.values()))) or "unknown", count
+
+
+def ready() -> bool:
+    """Run on the scheduler: that it can import this module, as it must to read the tasks."""
+    return True
+
+
+def _prepare(client: Any, model: str) -> dict[str, str]:
+    """Check that the scheduler and the workers run this code, and load the model in each worker."""
+    try:
+        client.run_on_scheduler(ready)
+        return client.run(warm_up, model)
+    except (ImportError, OSError) as error:
+        # Otherwise every task would fail alike, each reported as a fault on its own file.
+        raise ClusterUnavailable(
+            f"The Dask cluster cannot run contractdiff ({type(error).__name__}: {error}). Start "
+            "`dask scheduler` and `dask worker` with this repository on PYTHONPATH and its "
+            "requirements installed (README: On a Dask cluster).") from None
 
 
 def _exception(future: Any) -> BaseException:
@@ -249,7 +288,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         try:
             client = Client(scheduler, timeout=CONNECT_SECONDS)
         except OSError as error:
-            raise SchedulerUnreachable(
+            raise ClusterUnavailable(
                 f"Cannot reach the Dask scheduler at {scheduler} ({error}). Start one with "
                 "`dask scheduler` and its workers with `dask worker`, or leave out --scheduler "
                 "to run on this machine.") from None

@@ -28,7 +28,7 @@ from nlp.engine import DEFAULT_MODEL, load_engine
 from nlp.errors import ContractDiffError
 from nlp.result import Clause, Comparison, Op, Segment, Status
 
-from .batch import IN_PROCESS, SchedulerUnreachable, collect_sources, read_template, run_batch
+from .batch import IN_PROCESS, ClusterUnavailable, collect_sources, read_template, run_batch
 from .drift import DocumentDriftSchema, DriftReport, DriftResponse
 from .report import render_csv, render_html
 from .schemas import CompareResponse
@@ -142,7 +142,7 @@ def run_drift(args: argparse.Namespace) -> int:
             run = run_batch(template, sources, scheduler=args.scheduler, workers=args.workers,
                             model=args.model, options=Options(ignore_formatting=not args.keep_formatting),
                             on_result=on_result)
-        except SchedulerUnreachable as error:
+        except ClusterUnavailable as error:
             return _usage(str(error))
     report = DriftResponse().dump(DriftReport(
         template={"name": str(args.template), "articles": len(template.articles)},

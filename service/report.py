@@ -243,8 +243,8 @@ def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
         document = documents[index]
         drift = document["drift"]
         drift_cell = ('<td data-value="-1">—</td>' if drift is None else
-                      f'<td data-value="{drift}"><span class="meter" style="width:{drift * 60:.0f}px">'
-                      f"</span> {drift:.3f}</td>")
+                      f'<td data-value="{drift}"><span class="track"><span class="meter" '
+                      f'style="width:{drift * 100:.0f}%"></span></span> {drift:.3f}</td>')
         counts = [len(document["missing"]), len(document["extra"]), len(document["modified"]),
                   _term_changes(document), len(document["formatting_only"])]
         rows.append(
@@ -314,7 +314,8 @@ th, td { padding: .3rem .5rem; border-bottom: 1px solid #e5e8e8; text-align: lef
 th { cursor: pointer; user-select: none; background: #f4f6f7; position: sticky; top: 0; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 td[data-value] { text-align: right; white-space: nowrap; }
-.meter { display: inline-block; height: .7em; background: #c0392b; vertical-align: 0; }
+.track { display: inline-block; width: 60px; height: .7em; background: #eef0f1; }
+.meter { display: block; height: 100%; background: #c0392b; }
 .error, .failed { color: #c0392b; }
 details { margin: .5rem 0; border-left: 3px solid #d5dbe0; padding-left: .7rem; }
 summary { cursor: pointer; font-weight: 600; }

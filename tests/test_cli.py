@@ -7,8 +7,9 @@ import csv
 import json
 
 import pytest
-from conftest import DATA, dev_text
 
+from conftest import DATA, dev_text
+from service import batch
 from service.cli import main
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -176,3 +177,12 @@ def test_compare_of_an_unreadable_file_says_why(tmp_path, capsys):
     broken.write_bytes(PNG)
     assert main(["compare", ORIGINAL, str(broken)]) == 2
     assert "broken.docx" in capsys.readouterr().err
+
+
+def test_an_unreachable_scheduler_stops_with_the_reason(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(batch, "CONNECT_SECONDS", 1)
+    status = main(["drift", "--template", TEMPLATE, TEMPLATE, "--out", str(tmp_path / "report.json"),
+                   "--scheduler", "tcp://127.0.0.1:9"])
+    assert status == 2
+    assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "report.json").exists()

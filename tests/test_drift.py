@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from conftest import dev_text, seed_text
 
+from conftest import dev_text, seed_text
 from nlp import drift
 from nlp.drift import aggregate, article_chars, drift_each, drift_one
 from nlp.errors import EmptyDocument
@@ -295,3 +298,11 @@ def test_api_refuses_a_document_over_the_text_limit(engine):
 ])
 def test_drift_schemas_carry_every_field_the_library_returns(dataclass, schema):
     assert {field.name for field in dataclasses.fields(dataclass)} <= set(schema().fields)
+
+
+def test_the_web_service_does_not_load_dask():
+    code = ("import sys; from service import create_app; create_app({'LOAD_MODEL_AT_START': False}); "
+            "print(sorted(name for name in ('dask', 'distributed') if name in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "[]"
