@@ -22,7 +22,6 @@ from nlp.errors import InputTooLarge
 from nlp.structure import parse
 from nlp.terms import CATEGORY_LABELS, Category
 
-from .body import read_json
 from .config import Defaults
 from .errors import TooManyDocuments
 from .routes import current_engine
@@ -40,6 +39,7 @@ from .schemas import (
     list_of,
     string,
 )
+from .uploads import COMPARE_OPTIONS, read_data
 
 __all__ = [
     "DriftInput",
@@ -225,7 +225,9 @@ def category_label(category: str) -> str:
 @drift_api.post("/drift")
 def drift_route() -> ResponseReturnValue:
     started = time.perf_counter()
-    body = read_json(max_depth=current_app.config["MAX_JSON_DEPTH"])
+    config = current_app.config
+    body = read_data(max_depth=config["MAX_JSON_DEPTH"], max_upload_bytes=config["MAX_UPLOAD_BYTES"],
+                     documents=("template",), lists=("documents",), options=COMPARE_OPTIONS)
     check_document_count(body, limit=current_app.config["MAX_DRIFT_DOCUMENTS"])
     request_data = DriftRequest().load(body)
     check_text_limits(request_data, limit=current_app.config["MAX_TEXT_CHARS"])

@@ -19,7 +19,7 @@ from .drift import DriftRequest, DriftResponse
 from .errors import PROBLEM_JSON
 from .exports import RedlineQuery
 from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema
-from .uploads import FORM, CompareUploadSchema
+from .uploads import FORM, CompareUploadSchema, DriftUploadSchema
 
 __all__ = ["build_spec", "render"]
 
@@ -91,7 +91,8 @@ def build_spec() -> APISpec:
                 "run on the command line, `python -m service.cli drift`.",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": DriftRequest}},
+                    "content": {"application/json": {"schema": DriftRequest},
+                                FORM: {"schema": DriftUploadSchema}},
                 },
                 "responses": {
                     "200": _json("Each document's drift and the batch per template article", DriftResponse),

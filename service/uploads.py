@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields
+from marshmallow.validate import Length
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
@@ -23,7 +24,7 @@ from .body import read_json
 from .config import Defaults
 from .schemas import NAME_CHARS, OptionsSchema
 
-__all__ = ["COMPARE_OPTIONS", "CompareUploadSchema", "FORM", "read_data", "read_form"]
+__all__ = ["COMPARE_OPTIONS", "CompareUploadSchema", "DriftUploadSchema", "FORM", "read_data", "read_form"]
 
 FORM = "multipart/form-data"
 TRUE_FALSE = {"true": True, "false": False}
@@ -108,6 +109,24 @@ class CompareUploadSchema(Schema):
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
         "description": "The revised contract, as `original`.",
     })
+    ignore_formatting = fields.String(metadata={
+        "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
+    detect_moves = fields.String(metadata={
+        "enum": ["true", "false"], "description": "As `options.detect_moves` of the JSON body"})
+
+
+class DriftUploadSchema(Schema):
+    """A template and the documents made from it, as ``multipart/form-data``."""
+
+    template = fields.String(required=True, metadata={
+        "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "The standard template: a .docx, or text in UTF-8, UTF-16 with a BOM or Shift_JIS.",
+    })
+    documents = fields.List(
+        fields.String(metadata={"format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES}),
+        required=True, validate=Length(max=Defaults.MAX_DRIFT_DOCUMENTS),
+        metadata={"description": "The signed contracts, one file each (the field repeated); "
+                                 "their names name them."})
     ignore_formatting = fields.String(metadata={
         "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
     detect_moves = fields.String(metadata={

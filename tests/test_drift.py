@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -306,3 +307,17 @@ def test_the_web_service_does_not_load_dask():
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_drift_takes_uploaded_files_a_shift_jis_one_among_them(client):
+    template = seed_text("000").encode("utf-8")
+    documents = [(io.BytesIO(dev_text("000_counter_otsu").replace("\u00b7", "・").encode("cp932")), "乙修正案.txt"),
+                 (io.BytesIO(dev_text("000_formatting").encode("utf-8")), "書式のみ.txt")]
+    response = client.post("/v1/drift", data={"template": (io.BytesIO(template), "雛形.txt"), "documents": documents},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    report = response.get_json()
+    names = [document["name"] for document in report["documents"]]
+    assert names == ["乙修正案.txt", "書式のみ.txt"]
+    assert report["documents"][1]["drift"] == 0
+    assert report["documents"][0]["drift"] > 0
