@@ -221,12 +221,10 @@ def main() -> int:
                   "recycled): " + memory_line(after))
     finally:
         server.stop()
-    try:
-        from . import batch
-    except ImportError:
-        return 0
+    from . import batch
+
     print()
-    return batch.main() or 0
+    return batch.main([]) or 0
 
 
 if __name__ == "__main__":
