@@ -821,7 +821,18 @@ def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
     for span in contract.noise:
         for index in range(max(span.start, start), min(span.end, end)):
             chars[index - start] = " "
-    return extract_terms("".join(chars), heading=article.heading, offset=start)
+    body = "".join(chars)
+    return extract_terms(body, heading=article.heading or _opening(body), offset=start)
+
+
+#: An article without a heading (第9条　甲及び乙は、…秘密情報を…) names its subject in its
+#: opening words; that many characters stand in for the heading.
+OPENING_CHARS = 60
+
+
+def _opening(body: str) -> str:
+    """The first sentence of an article, as far as OPENING_CHARS: the subject it governs."""
+    return body.strip().split("。", 1)[0][:OPENING_CHARS]
 
 
 def group_changes(original: Contract, lefts: Sequence[Article],

@@ -169,3 +169,13 @@ def test_of_two_equal_periods_the_one_whose_wording_matches_is_the_one_that_chan
     changes = [(c.category, c.original.value if c.original else None, c.revised.value if c.revised else None)
                for c in compare(original, revised, engine=engine).changes]
     assert changes == [("contract_term", 1, 2)]
+
+
+def test_without_headings_the_opening_words_still_name_the_confidentiality_period(engine):
+    def strip(text: str) -> str:
+        return re.sub(r"(第[0-9]+条)（[^）]*）", r"\1", text)
+
+    result = compare(strip(dev_text("004_original")), strip(dev_text("004_counter_ko")), engine=engine)
+    periods = [(c.original.value, c.revised.value) for c in result.changes
+               if c.category == "confidentiality_period"]
+    assert periods == [(3, 5)]
