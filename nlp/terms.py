@@ -826,13 +826,13 @@ def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
 
 
 #: An article without a heading (第9条　甲及び乙は、…秘密情報を…) names its subject in its
-#: opening words; that many characters stand in for the heading.
-OPENING_CHARS = 60
+#: opening lines; that many characters stand in for the heading (about two 項).
+OPENING_CHARS = 200
 
 
 def _opening(body: str) -> str:
-    """The first sentence of an article, as far as OPENING_CHARS: the subject it governs."""
-    return body.strip().split("。", 1)[0][:OPENING_CHARS]
+    """The opening lines of an article, as far as OPENING_CHARS: the subject it governs."""
+    return body.strip()[:OPENING_CHARS]
 
 
 def group_changes(original: Contract, lefts: Sequence[Article],
