@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OMP_NUM_THREADS=1 \
     PORT=8000
 
+# Production refuses to start without API keys: run with -e CONTRACTDIFF_API_KEYS=key1,key2 (each
+# at least 16 characters), or -e CONTRACTDIFF_REQUIRE_API_KEYS=false for an open instance. With
+# several instances or workers, share the rate limit in Redis:
+# -e CONTRACTDIFF_RATE_LIMIT_STORAGE_URI=redis://redis:6379.
+ENV CONTRACTDIFF_REQUIRE_API_KEYS=true
+
 RUN useradd --create-home --uid 10001 contractdiff
 WORKDIR /app
 

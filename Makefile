@@ -1,4 +1,4 @@
-# make serve | test | lint | spec | eval | bench | clean
+# make serve | test | lint | spec | eval | bench | load | clean
 # Every target installs the pinned requirements into $(VENV) first, once per change to them.
 
 SHELL := bash
@@ -10,7 +10,7 @@ EVAL ?= ../shared/eval
 
 BIN := $(VENV)/bin
 
-.PHONY: help serve test test-deps lint spec eval bench screenshot clean
+.PHONY: help serve test test-deps lint spec eval bench load screenshot clean
 
 help:
 	@echo "make serve   run the service with gunicorn on PORT (default 8000)"
@@ -20,6 +20,7 @@ help:
 	@echo "make spec    regenerate api_spec/openapi.yaml from the schemas"
 	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
 	@echo "make bench   run the benchmarks, when there are some"
+	@echo "make load    gunicorn on 127.0.0.1 under 8 clients for 2 minutes, then a worker killed mid-run"
 	@echo "make screenshot  take docs/screenshot.png of the page in chromium"
 	@echo "make clean   remove caches"
 
@@ -35,8 +36,9 @@ test: lint test-deps
 	$(BIN)/python -m pytest -q
 
 # Debian packages the tests drive: chromium for tests/test_browser.py (required under CI, where the
-# test fails without it) and LibreOffice to open the Word exports (optional: that test skips without
-# it). Installed only when missing and when root, as CI is; elsewhere the tests that need them skip.
+# test fails without it), LibreOffice to open the Word exports and redis-server for the shared rate
+# limit (optional: those tests skip without them). Installed only when missing and when root, as CI
+# is; elsewhere the tests that need them skip.
 test-deps:
 	@if ! command -v chromium > /dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -48,6 +50,10 @@ test-deps:
 	@if ! command -v soffice > /dev/null && [ "$$(id -u)" = 0 ]; then \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-writer-nogui) \
 			|| echo "make test-deps: LibreOffice could not be installed; the conversion test skips"; \
+	fi
+	@if ! command -v redis-server > /dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server) \
+			|| echo "make test-deps: redis-server could not be installed; the Redis rate-limit test skips"; \
 	fi
 
 lint: $(VENV)/.installed
@@ -81,6 +87,13 @@ eval: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+
+# Two minutes of mixed compare and drift requests from 8 clients against gunicorn (2 workers) on a
+# free port of 127.0.0.1, then 30 s more with one worker killed (SIGKILL); prints latency, memory
+# and the checks, fails when one does not hold. LOAD_SECONDS=10 for a short run.
+LOAD_SECONDS ?= 120
+load: $(VENV)/.installed
+	$(BIN)/python -m scripts.load --seconds $(LOAD_SECONDS)
 
 # Japanese text needs a Japanese font in the system (fonts-ipafont-gothic), or it shows as boxes.
 screenshot: $(VENV)/.installed test-deps

@@ -1,11 +1,27 @@
 """gunicorn settings for the service: ``gunicorn -c gunicorn.conf.py`` (what ``make serve`` runs)."""
 
+import atexit
+import glob
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 # Before anything imports numpy: one BLAS/OpenMP thread per worker, since the workers
 # already use every core and more threads would only fight over them.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+# Metrics: every worker writes its counts to files in this folder and GET /metrics adds them up
+# (prometheus_client's multiprocess mode). Set here, before the app and prometheus_client load.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="contractdiff-metrics-")
+    _master = os.getpid()
+
+    @atexit.register
+    def _remove_metrics_dir():
+        """When the master exits, however it does; workers run atexit too, and must leave it."""
+        if os.getpid() == _master:
+            shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 wsgi_app = "service.wsgi:app"
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -26,7 +42,33 @@ max_requests_jitter = 50
 timeout = 60
 graceful_timeout = 30
 
-accesslog = "-"
+# Every line as JSON on stderr (service/logs.py), gunicorn's own included. gunicorn's access log is
+# off: the app writes one line per request, with its request id and never its URL as sent.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
 # No runtime control socket: two instances on one machine (make serve, make eval) would share
 # its default path.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Counts left in a metrics folder by an earlier run would be added to this one's."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    """A worker that exited (recycled, or killed) no longer counts among the requests in flight."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

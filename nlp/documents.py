@@ -31,6 +31,10 @@ DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTIT
 # a superset that also reads ①, ㈱ and NEC special characters.
 FALLBACK_ENCODINGS = ("utf-8", "cp932", "euc_jp")
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Parts are unpacked in pieces of this size. Asked for a whole part, zipfile inflates all of it
+# in one call before cutting it to the size the zip's directory declares, so a directory that
+# lies (a few bytes declared, gigabytes packed) would cost gigabytes at once.
+UNPACK_PIECE = 64 * 1024
 WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W = WORD_NAMESPACE
 MARKUP_COMPATIBILITY = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -93,13 +97,26 @@ def _check_zip(archive: zipfile.ZipFile, *, name: str, limits: DocumentLimits) -
                                      f"unpacks {ratio:,.0f} times its size); it is refused as a zip bomb.")
 
 
-def _check_xml(archive: zipfile.ZipFile, *, name: str) -> None:
-    """Refuse a part that declares a DTD before any XML parser sees it (entity expansion)."""
+def _check_parts(archive: zipfile.ZipFile, *, name: str, limits: DocumentLimits) -> None:
+    """Unpack every part in pieces before any parser sees it, counting what it really holds.
+
+    A part bigger than its directory entry declares fails zipfile's CRC check here (a damaged
+    file), so python-docx, which reads each part whole, only ever gets parts of declared size.
+    An XML part that declares a DTD is refused (entity expansion).
+    """
+    total = 0
     for entry in archive.infolist():
-        if not entry.filename.endswith((".xml", ".rels")):
-            continue
-        content = archive.read(entry)
-        if any(marker in content for marker in DTD_MARKERS):
+        xml = entry.filename.endswith((".xml", ".rels"))
+        pieces = []
+        with archive.open(entry) as part:
+            while piece := part.read(UNPACK_PIECE):
+                total += len(piece)
+                if total > limits.max_unzipped_bytes:
+                    raise UnreadableDocument(f"{name}: expands to more than {limits.max_unzipped_bytes:,} "
+                                             "bytes unpacked; it is refused as a zip bomb.")
+                if xml:
+                    pieces.append(piece)
+        if xml and any(marker in b"".join(pieces) for marker in DTD_MARKERS):
             raise UnreadableDocument(f"{name}: {entry.filename} declares a DTD or entities, which Word never "
                                      "writes; the file is refused unread.")
 
@@ -113,7 +130,7 @@ def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
             if "word/document.xml" not in archive.namelist():
                 raise UnreadableDocument(
                     f"{name}: is a zip file but not a Word document (no word/document.xml).")
-            _check_xml(archive, name=name)
+            _check_parts(archive, name=name, limits=limits)
     except (zipfile.BadZipFile, EOFError, zlib.error):
         raise UnreadableDocument(f"{name}: is damaged or truncated (not a readable .docx zip).") from None
     import docx  # python-docx; lxml underneath resolves no external entities and no DTDs

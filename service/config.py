@@ -26,3 +26,18 @@ class Defaults:
     MAX_DRIFT_DOCUMENTS = 50
     #: Load the model in create_app; false builds an app without one, whose model routes answer 503.
     LOAD_MODEL_AT_START = True
+    #: The API keys callers must send (Authorization: Bearer KEY, or X-API-Key: KEY), separated by
+    #: commas (or a JSON list); empty: no key needed. Health, the OpenAPI document, the page and
+    #: /metrics stay open.
+    API_KEYS = ""
+    #: Refuse to start without API_KEYS (the Docker image sets it, so that a production instance
+    #: is never open by mistake).
+    REQUIRE_API_KEYS = False
+    #: Work each caller (API key, else client address) may ask for, in units of 30,000 bytes of body
+    #: (about 10,000 characters of Japanese), in the syntax of flask-limiter; empty: no limit.
+    RATE_LIMIT = "600 per minute"
+    #: Where the rate limiter counts: memory:// (each worker process on its own) or redis://host:6379.
+    RATE_LIMIT_STORAGE_URI = "memory://"
+    #: How many proxies in front of the service set X-Forwarded-For (0: use the socket's address),
+    #: so that the rate limit and the access log see the caller, not the proxy.
+    TRUSTED_PROXIES = 0

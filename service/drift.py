@@ -24,6 +24,7 @@ from nlp.terms import CATEGORY_LABELS, Category
 
 from .config import Defaults
 from .errors import TooManyDocuments
+from .metrics import count_documents
 from .routes import current_engine
 from .schemas import (
     DEFAULT_OPTIONS,
@@ -233,6 +234,7 @@ def drift_route() -> ResponseReturnValue:
     check_text_limits(request_data, limit=current_app.config["MAX_TEXT_CHARS"])
     engine = current_engine()
     documents = document_names(request_data.documents)
+    count_documents(len(documents))
     with engine.memory_zone():
         template = check_template(parse(request_data.template.text))
         results = tuple(drift_each(template, documents, engine=engine, options=request_data.options))

@@ -7,6 +7,7 @@ errors. The most specific class in an exception's MRO wins.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,14 @@ from werkzeug.exceptions import (
     MethodNotAllowed,
     NotFound,
     RequestEntityTooLarge,
+    TooManyRequests,
+    Unauthorized,
     UnsupportedMediaType,
 )
 
 from nlp.errors import ContractDiffError, EmptyDocument, InputTooLarge, InvalidText, UnreadableDocument
+
+from .logs import current_request_id, error_fields
 
 __all__ = [
     "PROBLEM_JSON",
@@ -41,6 +46,8 @@ __all__ = [
 PROBLEM_JSON = "application/problem+json"
 # Problem types are tag URIs (RFC 4151): stable names that nobody is tempted to fetch.
 TYPE_PREFIX = "tag:contractdiff,2026:problems/"
+
+log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -95,10 +102,12 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     ModelNotLoaded: ProblemType(503, "model-not-loaded", "The model is not loaded"),
     # HTTP
     BadRequest: ProblemType(400, "bad-request", "Bad request"),
+    Unauthorized: ProblemType(401, "unauthorized", "An API key is required"),
     NotFound: ProblemType(404, "not-found", "No such resource"),
     MethodNotAllowed: ProblemType(405, "method-not-allowed", "Method not allowed"),
     RequestEntityTooLarge: ProblemType(413, "body-too-large", "The request body is too large"),
     UnsupportedMediaType: ProblemType(415, "unsupported-media-type", "The body's media type is not accepted"),
+    TooManyRequests: ProblemType(429, "rate-limited", "Too many requests for this caller"),
     Exception: ProblemType(500, "internal-error", "Internal server error"),
 }
 
@@ -136,7 +145,10 @@ def problem_response(error: BaseException) -> Response:
     """The problem+json response for ``error``, with its status and any headers it carries (Allow)."""
     kind = problem_type(error)
     if kind.status >= 500 and not isinstance(error, ServiceError):
-        current_app.logger.exception("Unhandled error", exc_info=error)
+        # The type and the stack, not the message, which may quote a document; and not as
+        # exc_info, which another handler than the service's would print in full.
+        log.error("Unhandled error", extra={"fields": {"request_id": current_request_id(),
+                                                       **error_fields(error, with_message=False)}})
     body: dict[str, Any] = {
         "type": kind.uri,
         "title": kind.title,

@@ -15,6 +15,7 @@ from nlp.result import Comparison
 
 from .body import check_text_limit
 from .errors import ModelNotLoaded
+from .metrics import count_documents
 from .schemas import CompareInput, CompareRequest, CompareResponse, HealthResponse
 from .uploads import COMPARE_OPTIONS, read_data
 
@@ -39,6 +40,7 @@ def compare_request() -> tuple[CompareInput, Comparison]:
     request_data = CompareRequest().load(data)
     check_text_limit(request_data, limit=config["MAX_TEXT_CHARS"])
     engine = current_engine()
+    count_documents(2)
     with engine.memory_zone():
         comparison = compare(
             request_data.original.text, request_data.revised.text, engine=engine, options=request_data.options

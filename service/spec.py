@@ -18,6 +18,7 @@ from .config import Defaults
 from .drift import DriftRequest, DriftResponse
 from .errors import PROBLEM_JSON
 from .exports import RedlineQuery
+from .logs import REQUEST_ID_HEADER
 from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema
 from .uploads import FORM, CompareUploadSchema, DriftUploadSchema
 
@@ -30,7 +31,16 @@ Compares two Japanese contracts article by article (条, 項): which articles we
 inserted, deleted, moved or renumbered, a redline for each pair, and the changes of typed
 terms (periods, amounts, caps, courts) between them.
 
-Every error is an RFC 9457 problem (`application/problem+json`)."""
+Every error is an RFC 9457 problem (`application/problem+json`). Every answer carries an
+`X-Request-ID`: the one the request sent, if it is 1 to 128 letters, digits or `.`, `_`, `:`, `-`,
+else a new one; the service's log lines for the request carry it too.
+
+The routes that read contracts need an API key when the instance has some (the setting API_KEYS,
+which production sets), sent as `Authorization: Bearer KEY` or `X-API-Key: KEY`, and are rate
+limited per caller, one unit per 30,000 bytes of body. Health and this document stay open."""
+
+# The largest document this route serves: the spec is about 60 KB.
+SPEC_CHARS = 1_000_000
 
 # The problems each route can answer with, by status.
 PROBLEMS = {
@@ -42,11 +52,27 @@ PROBLEMS = {
         f"or uploaded files over {Defaults.MAX_UPLOAD_BYTES:,} bytes together, "
         f"or (drift) more than {Defaults.MAX_DRIFT_DOCUMENTS} documents"
     ),
+    "401": "No API key, or not a valid one (when the instance has API keys)",
     "415": "The body is not declared as application/json (or multipart/form-data where files are taken)",
     "422": "The request does not match the schema; `errors` says where",
+    "429": "The caller's rate limit is used up; Retry-After says in how many seconds to try again",
     "500": "The service failed",
     "503": "The instance has no model loaded",
 }
+# Headers a problem of that status carries besides X-Request-ID.
+PROBLEM_HEADERS = {"401": ["WWW-Authenticate"], "405": ["Allow"], "429": ["Retry-After"]}
+HEADERS = {
+    REQUEST_ID_HEADER: {
+        "description": "The request's id, as sent or made by the service; its log lines carry it",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$", "maxLength": 128},
+    },
+    "WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string", "maxLength": 100}},
+    "Allow": {"description": "The methods the route allows", "schema": {"type": "string", "maxLength": 100}},
+    "Retry-After": {"description": "Seconds until the caller may send again",
+                    "schema": {"type": "integer", "minimum": 0}},
+}
+# Either header carries the key; the empty alternative is an instance without keys (local use).
+SECURITY = [{"bearer": []}, {"apiKey": []}, {}]
 
 
 def build_spec() -> APISpec:
@@ -58,10 +84,17 @@ def build_spec() -> APISpec:
         info={"description": DESCRIPTION},
     )
     spec.components.schema("Problem", schema=ProblemSchema)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "description": "An API key of the setting API_KEYS"})
+    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                                               "description": "An API key of the setting API_KEYS"})
+    for name, header in HEADERS.items():
+        spec.components.header(name, header)
     for status, description in PROBLEMS.items():
         spec.components.response(
             f"Problem{status}",
-            {"description": description, "content": {PROBLEM_JSON: {"schema": "Problem"}}},
+            {"description": description, "headers": _headers(*PROBLEM_HEADERS.get(status, ())),
+             "content": {PROBLEM_JSON: {"schema": "Problem"}}},
         )
     spec.path(
         path="/v1/compare",
@@ -69,10 +102,11 @@ def build_spec() -> APISpec:
             "post": {
                 "operationId": "compare",
                 "summary": "Compare two contract texts",
+                "security": SECURITY,
                 "requestBody": _compare_body(),
                 "responses": {
                     "200": _json("The comparison", CompareResponse),
-                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                    **_problems("400", "401", "405", "413", "415", "422", "429", "500", "503"),
                 },
             }
         },
@@ -89,6 +123,7 @@ def build_spec() -> APISpec:
                 "documents lack it, modify it or change a term in it, and each term's values. "
                 f"At most {Defaults.MAX_DRIFT_DOCUMENTS} documents (MAX_DRIFT_DOCUMENTS); larger batches "
                 "run on the command line, `python -m service.cli drift`.",
+                "security": SECURITY,
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": DriftRequest},
@@ -96,7 +131,7 @@ def build_spec() -> APISpec:
                 },
                 "responses": {
                     "200": _json("Each document's drift and the batch per template article", DriftResponse),
-                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                    **_problems("400", "401", "405", "413", "415", "422", "429", "500", "503"),
                 },
             }
         },
@@ -111,18 +146,20 @@ def build_spec() -> APISpec:
                 "revised contract with Word tracked changes (w:ins, w:del and moves) against the original, "
                 "and comments naming the changes; `shinkyu` a 新旧対照表 (.docx, 改正後 | 改正前, changes "
                 "underlined); `html` a standalone redline page; `xlsx` and `csv` the changes, one row each.",
+                "security": SECURITY,
                 "parameters": [{"in": "query", "schema": RedlineQuery}],
                 "requestBody": _compare_body(),
                 "responses": {
                     "200": {
                         "description": "The file, as an attachment named after the revised document",
+                        "headers": _headers(),
                         "content": {
                             media_type: {"schema": {"type": "string", "format": "binary"}}
                             for media_type in dict.fromkeys(
                                 exporter.media_type.split(";")[0] for exporter in EXPORTERS.values())
                         },
                     },
-                    **_problems("400", "405", "413", "415", "422", "500", "503"),
+                    **_problems("400", "401", "405", "413", "415", "422", "429", "500", "503"),
                 },
             }
         },
@@ -146,7 +183,9 @@ def build_spec() -> APISpec:
                 "responses": {
                     "200": {
                         "description": "OpenAPI 3.1",
-                        "content": {"application/yaml": {"schema": {"type": "string"}}},
+                        "headers": _headers(),
+                        "content": {"application/yaml": {"schema": {"type": "string",
+                                                                      "maxLength": SPEC_CHARS}}},
                     },
                     **_problems("405", "500"),
                 },
@@ -175,7 +214,13 @@ _Dumper.add_representer(str, _Dumper.represent_str)
 
 
 def _json(description: str, schema: Any) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    return {"description": description, "headers": _headers(),
+            "content": {"application/json": {"schema": schema}}}
+
+
+def _headers(*names: str) -> dict[str, Any]:
+    """References to the headers an answer carries: X-Request-ID, and ``names``."""
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in (REQUEST_ID_HEADER, *names)}
 
 
 def _compare_body() -> dict[str, Any]:

@@ -9,10 +9,11 @@ A file that cannot be read is a 422 naming the file (:class:`~nlp.errors.Unreada
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection
-from typing import Any
+from typing import IO, Any
 
-from flask import request
+from flask import Request, request
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import Length
 from werkzeug.datastructures import FileStorage
@@ -24,12 +25,32 @@ from .body import read_json
 from .config import Defaults
 from .schemas import NAME_CHARS, OptionsSchema
 
-__all__ = ["COMPARE_OPTIONS", "CompareUploadSchema", "DriftUploadSchema", "FORM", "read_data", "read_form"]
+__all__ = [
+    "COMPARE_OPTIONS",
+    "FORM",
+    "CompareUploadSchema",
+    "DriftUploadSchema",
+    "InMemoryRequest",
+    "read_data",
+    "read_form",
+]
 
 FORM = "multipart/form-data"
 TRUE_FALSE = {"true": True, "false": False}
 #: The option fields a compare form may carry: those of the JSON ``options``.
 COMPARE_OPTIONS = tuple(OptionsSchema().fields)
+
+
+class InMemoryRequest(Request):
+    """A request whose uploaded files stay in memory: a contract never touches the disk.
+
+    Werkzeug spools an upload of more than 500 KB to a temporary file. Here every upload is read
+    into memory, which :func:`read_form` bounds by MAX_UPLOAD_BYTES before the form is parsed.
+    """
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
 
 
 def read_data(*, max_depth: int, max_upload_bytes: int, documents: Collection[str],

@@ -33,6 +33,60 @@ def word_file(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def billion_laughs() -> bytes:
+    """A .docx whose document.xml declares entities that expand to 10^9 characters."""
+    import io
+    import zipfile
+
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word_file("第1条（目的）"))) as archive, zipfile.ZipFile(out, "w") as target:
+        for entry in archive.infolist():
+            content = archive.read(entry)
+            if entry.filename == "word/document.xml":
+                body = content.decode("utf-8").split("?>", 1)[1].replace("第1条（目的）", "&j;")
+                content = f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>{body}'.encode()
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def zip_bomb(megabytes: int = 200, *, declared: int | None = None) -> bytes:
+    """A .docx whose word/document.xml unpacks to ``megabytes`` MB (spaces; about 1,000 times packed).
+
+    ``declared`` writes that size in the zip's directory instead of the real one, as a bomb made
+    to slip past a check of the declared sizes would.
+    """
+    import io
+    import struct
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word_file("第1条（目的）"))) as archive, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in archive.infolist():
+            if entry.filename != "word/document.xml":
+                target.writestr(entry, archive.read(entry))
+                continue
+            info = zipfile.ZipInfo(entry.filename, entry.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(info, "w") as part:
+                part.write(archive.read(entry))
+                for _ in range(megabytes):
+                    part.write(b" " * 1024 * 1024)
+    data = bytearray(out.getvalue())
+    if declared is not None:
+        name = b"word/document.xml"
+        # The uncompressed size in the central directory (offset 24) and the local header (22).
+        for signature, size_at, name_at in ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30)):
+            at = data.find(signature)
+            while at >= 0:
+                if data[at + name_at:at + name_at + len(name)] == name:
+                    struct.pack_into("<I", data, at + size_at, declared)
+                at = data.find(signature, at + 4)
+    return bytes(data)
+
+
 @pytest.fixture(scope="session")
 def engine():
     from nlp.engine import load_engine
@@ -42,10 +96,13 @@ def engine():
 
 @pytest.fixture(scope="session")
 def app(engine):
-    """The service with the session's engine, handed to it as any test may hand its own."""
+    """The service with the session's engine, handed to it as any test may hand its own.
+
+    No rate limit: the suite sends hundreds of requests from one address (test_ratelimit.py has its own).
+    """
     from service import create_app
 
-    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False})
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": ""})
     app.extensions["engine"] = engine
     return app
 

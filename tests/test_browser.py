@@ -196,3 +196,18 @@ def test_an_unreadable_file_shows_the_services_problem(browser, server, tmp_path
     alert.wait_for()
     assert alert.inner_text().startswith("scan.docx: ")
     context.close()
+
+
+def test_the_page_works_under_its_content_security_policy(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script("window.violations = [];"
+                         "document.addEventListener('securitypolicyviolation', e => violations.push(e.violatedDirective));")
+    response = page.goto(f"{server}/")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.locator("#original-text").fill(seed_text("000"))
+    page.locator("#revised-text").fill(dev_text("000_counter_otsu"))
+    page.get_by_role("button", name="比較する").click()
+    page.wait_for_selector("#clauses tbody tr", timeout=60_000)
+    assert page.evaluate("window.violations") == []
+    context.close()

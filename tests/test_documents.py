@@ -7,7 +7,7 @@ import io
 import docx
 import pytest
 
-from conftest import seed_text
+from conftest import billion_laughs, seed_text
 from nlp.documents import DocumentLimits, read_document
 from nlp.errors import InputTooLarge, UnreadableDocument
 
@@ -95,24 +95,6 @@ def test_a_paragraph_deleted_with_its_mark_leaves_no_empty_line():
 def test_paragraphs_in_content_controls_are_read():
     data = with_body_xml('<w:sdt><w:sdtContent><w:p><w:r><w:t>第1条（目的）</w:t></w:r></w:p></w:sdtContent></w:sdt>')
     assert read_document(data, name="form.docx") == "第1条（目的）"
-
-
-def billion_laughs() -> bytes:
-    """A .docx whose document.xml declares entities that expand to 10^9 characters."""
-    import zipfile
-
-    source = word_file(["第1条（目的）"])
-    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as archive, zipfile.ZipFile(out, "w") as target:
-        for entry in archive.infolist():
-            content = archive.read(entry)
-            if entry.filename == "word/document.xml":
-                body = content.decode("utf-8").split("?>", 1)[1].replace("第1条（目的）", "&j;")
-                content = f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>{body}'.encode()
-            target.writestr(entry, content)
-    return out.getvalue()
 
 
 def test_an_entity_expansion_bomb_is_refused_unparsed_and_at_once():

@@ -1,0 +1,1 @@
+"""Scripts run by hand or by make: load.py is `make load`."""
