@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
@@ -67,8 +67,11 @@ DIVISION_LABEL = re.compile(rf"""
 
 # （目的） after 第1条, alone on the line above it, or after 第1節.
 PAREN_HEADING = re.compile(r"""
-    [（(] (?P<heading>[^（）()]{1,40}) [）)]
+    [（(【〔［] (?P<heading>[^（）()【】〔〕［］]{1,40}) [）)】〕］]
 """, re.VERBOSE)
+
+# What follows 第29条（料金等） when it is cited, not headed: a particle or punctuation.
+REFERENCE_TAIL = re.compile(r"に|の|を|が|は|で|と|も|及び|並びに|又は|若しくは|から|まで|より|等|、|。|，|,")
 
 # A parenthesised number or kana alone on a line is an item label, never a heading.
 ITEM_ONLY = re.compile(rf"[0-9０-９一二三四五六七八九十{KATAKANA_ORDER}]{{1,3}}")
@@ -154,6 +157,8 @@ class _ArticleLabel:
     label: str
     heading: str | None
     body_offset: int | None    # where text after the label begins on the same line (第一条　本法は…)
+    words_offset: int | None = None  # unbracketed words read as the heading (第2条　定義): body if
+                                     # a （見出し） stands on the line above
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,12 +310,15 @@ def _article_label(content: str) -> _ArticleLabel | None:
     heading, body = _heading_and_body(rest)
     if heading is None and body is None and rest:
         return None  # 第7条、第9条は… / 第29条（料金等）に定める… / 第3条5項: a cross-reference
+    start = _skip_blanks(rest, 0)
+    unbracketed = heading is not None and not PAREN_HEADING.match(rest[start:])
     return _ArticleLabel(
         number=_as_int(match["number"]),
         branch=_as_int(match["branch"]),
         label=match.group(0),
         heading=heading,
         body_offset=None if body is None else match.end() + body,
+        words_offset=match.end() + start if unbracketed else None,
     )
 
 
@@ -320,7 +328,7 @@ def _heading_and_body(rest: str) -> tuple[str | None, int | None]:
     words = rest[start:]
     if paren := PAREN_HEADING.match(words):
         after = _skip_blanks(words, paren.end())
-        if after == paren.end() < len(words):
+        if after == paren.end() < len(words) and REFERENCE_TAIL.match(words, after):
             return None, None  # 第29条（料金等）に定める
         return paren["heading"].strip(), start + after if after < len(words) else None
     if start == 0:
@@ -351,12 +359,15 @@ def _headings_above(lines: Sequence[_Line], found: dict[int, _ArticleLabel],
                     divisions: dict[int, Division]) -> dict[int, str]:
     """Label lines without a heading whose line above is only （見出し）."""
     headings: dict[int, str] = {}
-    for index, label in found.items():
+    for index, label in list(found.items()):
         above = index - 1
-        if label.heading is not None or above < 0 or above in found or above in divisions:
+        has_own = label.heading is not None and label.words_offset is None
+        if has_own or above < 0 or above in found or above in divisions:
             continue
         if heading := _heading_line(lines[above].content):
             headings[index] = heading
+            if label.words_offset is not None:  # （定義）above 第二条　この契約において…: that is body
+                found[index] = replace(label, heading=None, body_offset=label.words_offset)
     return headings
 
 

@@ -429,3 +429,18 @@ def test_nul_and_direction_marks_around_a_label():
 def test_million_line_breaks():
     contract = timed_parse("\n" * 1_000_000 + "第1条（目的）\n本文。")
     assert [a.heading for a in contract.articles] == ["目的"]
+
+
+@pytest.mark.parametrize("text, headings", [
+    ("第１条【目的】\n本契約は…\n第２条【定義】\n用語は…", ["目的", "定義"]),
+    ("第1条 (目的)\n本契約は…\n第2条 (定義)\n用語は…", ["目的", "定義"]),
+    ("第1条(目的)本契約は、目的を定める。\n第2条(定義)用語は次のとおり。", ["目的", "定義"]),
+    ("（目的）\n第一条　本契約は、目的を定める。\n（定義）\n第二条　この契約において用いる用語", ["目的", "定義"]),
+])
+def test_other_heading_styles_are_read(text, headings):
+    assert [article.heading for article in parse(text).articles] == headings
+
+
+def test_a_cited_article_at_the_start_of_a_line_is_not_an_article():
+    text = "第1条（料金）\n料金は次のとおり。\n第29条（料金等）に定める費用を含む。"
+    assert [article.number for article in parse(text).articles] == [1]
