@@ -31,4 +31,5 @@ DOWNLOADS = (
 def index() -> ResponseReturnValue:
     return render_template("index.html", labels=vocabulary(), downloads=DOWNLOADS,
                            author=current_app.config["REDLINE_AUTHOR"],
-                           max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+                           max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+                           api_key_required=bool(current_app.extensions.get("api_keys")))

@@ -73,6 +73,8 @@ HEADERS = {
 }
 # Either header carries the key; the empty alternative is an instance without keys (local use).
 SECURITY = [{"bearer": []}, {"apiKey": []}, {}]
+# A document field of a form is a file, or the text itself.
+DOCUMENT_PART = {"contentType": "application/octet-stream, text/plain"}
 
 
 def build_spec() -> APISpec:
@@ -127,7 +129,8 @@ def build_spec() -> APISpec:
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": DriftRequest},
-                                FORM: {"schema": DriftUploadSchema}},
+                                FORM: {"schema": DriftUploadSchema,
+                                       "encoding": {"template": DOCUMENT_PART, "documents": DOCUMENT_PART}}},
                 },
                 "responses": {
                     "200": _json("Each document's drift and the batch per template article", DriftResponse),
@@ -227,7 +230,9 @@ def _compare_body() -> dict[str, Any]:
     """Two contracts, as JSON texts or as uploaded files."""
     return {
         "required": True,
-        "content": {"application/json": {"schema": CompareRequest}, FORM: {"schema": CompareUploadSchema}},
+        "content": {"application/json": {"schema": CompareRequest},
+                    FORM: {"schema": CompareUploadSchema,
+                           "encoding": {"original": DOCUMENT_PART, "revised": DOCUMENT_PART}}},
     }
 
 

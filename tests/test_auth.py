@@ -93,3 +93,8 @@ def test_an_instance_that_requires_keys_does_not_start_without_them():
 
 def test_the_key_id_in_logs_does_not_give_the_key_away():
     assert len(key_id(KEY)) == 12 and key_id(KEY) not in KEY and key_id(KEY) != key_id(OTHER_KEY)
+
+
+def test_the_page_asks_for_a_key_only_when_the_instance_has_keys(client, locked):
+    assert 'id="api-key"' not in client.get("/").get_data(as_text=True)
+    assert 'id="api-key"' in locked.get("/").get_data(as_text=True)

@@ -211,3 +211,32 @@ def test_the_page_works_under_its_content_security_policy(browser, server):
     page.wait_for_selector("#clauses tbody tr", timeout=60_000)
     assert page.evaluate("window.violations") == []
     context.close()
+
+
+def test_with_api_keys_the_page_asks_for_one_and_sends_it(browser, engine):
+    from service import create_app
+
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": "",
+                      "API_KEYS": "page-key-0123456789abcdef"})
+    app.extensions["engine"] = engine
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_port}/")
+        page.locator("#original-text").fill(seed_text("000"))
+        page.locator("#revised-text").fill(dev_text("000_counter_otsu"))
+        page.get_by_role("button", name="比較する").click()
+        page.get_by_role("alert").wait_for()
+        assert page.get_by_role("alert").inner_text().startswith("This route needs an API key")
+        page.get_by_label("APIキー").fill("page-key-0123456789abcdef")
+        page.get_by_role("button", name="比較する").click()
+        page.wait_for_selector("#clauses tbody tr", timeout=60_000)
+        assert page.locator("#clauses tbody tr").count() == ROWS
+        context.close()
+    finally:
+        httpd.shutdown()
+        thread.join()
+        httpd.server_close()

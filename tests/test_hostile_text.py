@@ -54,6 +54,10 @@ HUGE = {
     "10,000 circled items": "第1条（定義）\n" + "\n".join("①項目" for _ in range(10_000)),
     "5,000 numbered paragraphs": "第1条（定義）\n" + "\n".join(f"{n}. 甲は乙に通知する。" for n in range(1, 5001)),
     "a 200,000-character line": "第1条（目的）\n" + "あ" * 200_000,
+    # 1 MB in UTF-8, changed at both ends (甲 → 乙 first, 追記 last): no common prefix or suffix
+    # to trim, which once made diff-match-patch quadratic (82 s). The service caps a text at
+    # MAX_TEXT_CHARS; the library and the command line do not.
+    "a 1 MB line changed at both ends": "第1条（目的）\n甲" + "あ" * 350_000,
     "only digits": "1234567890" * 20_000,
     "NUL, RTL marks, emoji, lone surrogates": "第1条（目的）\n\x00\u202e甲は\ud800乙に😀通知する。\n" * 200,
 }

@@ -50,6 +50,13 @@ def test_each_format_comes_as_an_attachment_named_after_the_revised_draft(client
     assert len(response.data) > 1_000
 
 
+@pytest.mark.parametrize("format", ["docx", "shinkyu", "html", "xlsx", "csv"])
+def test_a_name_with_control_characters_still_exports(client, format):
+    # Found by schemathesis: XML cannot hold U+0011, and the name became the Word file's title.
+    body = {**BODY, "revised": {**BODY["revised"], "name": "乙\u0011修正案\u0014"}}
+    assert client.post(f"{REDLINE}?format={format}", json=body).status_code == 200
+
+
 def test_tracked_changes_carry_the_configured_author(engine):
     app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "REDLINE_AUTHOR": "甲社 法務部"})
     app.extensions["engine"] = engine

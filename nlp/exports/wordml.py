@@ -45,7 +45,7 @@ def new_document(title: str) -> WordDocument:
     fonts.set(qn("w:eastAsia"), BODY_FONT)
     language = OxmlElement("w:lang", attrs={qn("w:val"): "en-US", qn("w:eastAsia"): "ja-JP"})
     normal.element.get_or_add_rPr().append(language)
-    document.core_properties.title = title
+    document.core_properties.title = clean(title)  # the document's name, which may hold anything
     document.core_properties.author = ""
     document.core_properties.comments = ""
     return document

@@ -29,6 +29,13 @@
     return { file, text };
   }
 
+  // The instance's API key, when it asks for one (the field is on the page only then).
+  function keyHeaders() {
+    const field = $("api-key");
+    const key = field ? field.value.trim() : "";
+    return key ? { "X-API-Key": key } : {};
+  }
+
   function requestBody() {
     const original = side("original");
     const revised = side("revised");
@@ -43,7 +50,7 @@
     }
     if (!original.file && !revised.file) {
       return {
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", ...keyHeaders() },
         body: JSON.stringify({ original: { text: original.text }, revised: { text: revised.text }, options }),
       };
     }
@@ -53,7 +60,7 @@
       else data.append(name, value.text);
     }
     for (const [name, value] of Object.entries(options)) data.append(name, String(value));
-    return { body: data };
+    return { headers: keyHeaders(), body: data };
   }
 
   async function problemText(response) {
