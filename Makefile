@@ -87,7 +87,7 @@ eval: $(VENV)/.installed
 
 # Without the rate limit: the benchmark sends over a thousand requests a minute from one address.
 bench: $(VENV)/.installed
-	@if [ -f bench/__main__.py ]; then CONTRACTDIFF_RATE_LIMIT= $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
+	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "No benchmarks yet."; fi
 
 # Two minutes of mixed compare and drift requests from 8 clients against gunicorn (2 workers) on a
 # free port of 127.0.0.1, then 30 s more with one worker killed (SIGKILL); prints latency, memory
