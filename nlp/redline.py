@@ -78,6 +78,10 @@ def _whole_numbers(diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
         after = result[end][1] if end < len(result) else ""
         head = _number_suffix(before) if (_starts_number(deleted) or _starts_number(inserted)) else ""
         tail = _number_prefix(after) if (_ends_number(deleted) or _ends_number(inserted)) else ""
+        if not head and deleted and inserted and _kanji(deleted[0]) and _kanji(inserted[0]):
+            head = _word_suffix(before)
+        if not tail and deleted and inserted and _kanji(deleted[-1]) and _kanji(inserted[-1]):
+            tail = _word_prefix(after)
         if head or tail:
             if head:
                 result[index - 1][1] = before[: len(before) - len(head)]
@@ -92,6 +96,33 @@ def _whole_numbers(diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
             end = index + len(replacement)
         index = end
     return [(op, text) for op, text in result if text]
+
+
+#: A replaced word keeps no stray first or last character: 当|事者 → 当|該 reads as 当事者 → 当該.
+#: Only fragments this short move into the edit; a longer shared run (秘密保持|義務 → 秘密保持|責任)
+#: is a word of its own and stays.
+MAX_WORD_FRAGMENT = 2
+KANJI = re.compile(r"[\u3400-\u9fff々〆]")
+
+
+def _kanji(char: str) -> bool:
+    return bool(KANJI.match(char))
+
+
+def _word_suffix(text: str) -> str:
+    run = len(text)
+    while run > 0 and _kanji(text[run - 1]):
+        run -= 1
+    fragment = text[run:]
+    return fragment if 0 < len(fragment) <= MAX_WORD_FRAGMENT else ""
+
+
+def _word_prefix(text: str) -> str:
+    run = 0
+    while run < len(text) and _kanji(text[run]):
+        run += 1
+    fragment = text[:run]
+    return fragment if 0 < len(fragment) <= MAX_WORD_FRAGMENT else ""
 
 
 def _starts_number(text: str) -> bool:

@@ -93,7 +93,7 @@ def test_the_articles_stand_side_by_side_in_aligned_rows(page):
     assert page.locator("#original-title").inner_text() == "000_original.txt"
     assert page.locator("#revised-title").inner_text() == "000_counter_otsu.docx"
     row = clause_row(page, "第4条")
-    assert row.locator("td.original del").all_inner_texts() == ["原則として30", "事者間にて別途協議して負担を定め"]
+    assert row.locator("td.original del").all_inner_texts() == ["原則として30", "当事者間にて別途協議して負担を定め"]
     assert "変更の90" in row.locator("td.revised ins").all_inner_texts()
 
 

@@ -45,3 +45,13 @@ def test_redline_shows_the_raw_text_of_each_side():
 
 def test_identical_texts_give_one_equal_segment():
     assert redline("同一の条文。", "同一の条文。").segments == (Segment(Op.EQUAL, "同一の条文。"),)
+
+
+def test_a_replaced_word_does_not_keep_a_stray_first_character():
+    result = redline("当事者間にて別途協議して負担を定める。", "当該対応に要する費用は、変更を行う当事者が負担する。")
+    assert not any(segment.op == Op.EQUAL and segment.text == "当" for segment in result.segments)
+
+
+def test_a_long_shared_word_stays_outside_the_edit():
+    result = redline("秘密保持義務は存続する。", "秘密保持責任は存続する。")
+    assert ops(result)[0] == (Op.EQUAL, "秘密保持")
