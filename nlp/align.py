@@ -13,6 +13,7 @@ deleted article.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -137,6 +138,17 @@ def heading_topic(heading: str | None) -> str | None:
     return None
 
 
+#: Character bigrams and word counts are kept per text: the template of a batch and the
+#: unchanged articles of two drafts are counted once. Callers only read them.
+COUNTS_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=COUNTS_CACHE_SIZE)
+def word_counts(norms: tuple[str, ...]) -> Counter[str]:
+    return Counter(norms)
+
+
+@functools.lru_cache(maxsize=COUNTS_CACHE_SIZE)
 def bigrams(text: str) -> Counter[str]:
     text = _PUNCTUATION.sub("", text)
     if len(text) < 2:
@@ -234,8 +246,8 @@ def content_similarity(left: Sequence[ArticleView], right: Sequence[ArticleView]
     """Content similarity in [0, 1] of every article of ``left`` with every one of ``right``."""
     if not left or not right:
         return np.zeros((len(left), len(right)), dtype=np.float32)
-    words_left = [Counter(view.analysis.norms) for view in left]
-    words_right = [Counter(view.analysis.norms) for view in right]
+    words_left = [word_counts(view.analysis.norms) for view in left]
+    words_right = [word_counts(view.analysis.norms) for view in right]
     lexical = _cosine_tfidf(words_left, words_right)
     chars = _cosine_tfidf([bigrams(v.body_key) for v in left], [bigrams(v.body_key) for v in right])
     idf = _idf([*words_left, *words_right])
@@ -382,7 +394,7 @@ def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView]
     """Extra pairs for articles split in two (or two merged into one)."""
     partner_of_o = dict(pairs)
     partner_of_r = {r: o for o, r in pairs}
-    idf = _idf([Counter(v.analysis.norms) for v in (*original, *revised)])
+    idf = _idf([word_counts(v.analysis.norms) for v in (*original, *revised)])
     extra = []
     # A part split off stands right before or after the rest of its article.
     for r, view in enumerate(revised):
