@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from .engine import Analysis, Engine
-from .model import Article, Contract
+from .model import Contract
 from .text import normalize, normalize_key
 
 __all__ = ["Link", "ArticleView", "pair_articles", "pair_texts", "article_views", "out_of_order"]
@@ -104,10 +104,9 @@ class ArticleView:
 
 def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
     """Normalised keys and GiNZA analysis of every article of ``contract``."""
-    noise = [(span.start, span.end) for span in contract.noise]
     views = []
     for article in contract.articles:
-        body = _body_key(contract.text, article, noise)
+        body = normalize(article.body.slice(contract.text), drop=contract.noise_within(article.body)).text
         views.append(ArticleView(
             number=article.number,
             branch=article.branch,
@@ -117,15 +116,6 @@ def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]
             analysis=engine.analyze(body),
         ))
     return tuple(views)
-
-
-def _relative(spans: Sequence[tuple[int, int]], base: int) -> list[tuple[int, int]]:
-    return [(start - base, end - base) for start, end in spans if end > base]
-
-
-def _body_key(text: str, article: Article, noise: Sequence[tuple[int, int]]) -> str:
-    raw = article.body.slice(text)
-    return normalize(raw, drop=_relative(noise, article.body.start)).text
 
 
 def heading_topic(heading: str | None) -> str | None:

@@ -232,11 +232,6 @@ def _label_line(contract: Contract, article: Article) -> str:
     return contract.text[article.span.start:article.body.start].rstrip("\n")
 
 
-def _noise_in(contract: Contract, start: int, end: int) -> list[tuple[int, int]]:
-    return [(max(s.start, start) - start, min(s.end, end) - start)
-            for s in contract.noise if s.start < end and s.end > start]
-
-
 def _paragraph_key(contract: Contract, paragraph: Paragraph) -> str:
     span = paragraph.span
     return normalize(paragraph.text, drop=()).text or normalize(span.slice(contract.text)).text
@@ -263,9 +258,7 @@ def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right
 def _same_raw_paragraphs(original: Contract, left: Article, revised: Contract, right: Article) -> bool:
     if len(left.paragraphs) != len(right.paragraphs):
         return False
-    if _noise_in(original, left.span.start, left.span.end):
-        return False
-    if _noise_in(revised, right.span.start, right.span.end):
+    if original.noise_within(left.span) or revised.noise_within(right.span):
         return False
     return all(a.span.slice(original.text) == b.span.slice(revised.text)
                for a, b in zip(left.paragraphs, right.paragraphs, strict=True))
@@ -284,8 +277,8 @@ def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None
                              False, False, (Segment(op, paragraph.span.slice(contract.text)),))
     lines = redline(a.span.slice(original.text), b.span.slice(revised.text),
                     ignore_formatting=options.ignore_formatting,
-                    drop_original=_noise_in(original, a.span.start, a.span.end),
-                    drop_revised=_noise_in(revised, b.span.start, b.span.end))
+                    drop_original=original.noise_within(a.span),
+                    drop_revised=revised.noise_within(b.span))
     return ParagraphPair(ref_a, ref_b, Status.EQUAL if lines.same else Status.MODIFIED,
                          link.moved and options.detect_moves, lines.formatting_only, lines.segments)
 

@@ -172,10 +172,8 @@ def check_template(template: Contract) -> Contract:
 
 def article_chars(contract: Contract, article: Article) -> int:
     """Characters of an article once normalised, page headers inside it left out."""
-    start, end = article.span.start, article.span.end
-    noise = [(max(s.start, start) - start, min(s.end, end) - start)
-             for s in contract.noise if s.start < end and s.end > start]
-    return len(normalize(article.span.slice(contract.text), drop=noise).text)
+    drop = contract.noise_within(article.span)
+    return len(normalize(article.span.slice(contract.text), drop=drop).text)
 
 
 def drift_one(template: Contract, text: str, name: str, *, engine: Engine,

@@ -92,3 +92,8 @@ class Contract:
     appendix: Appendix | None
     signature: Span | None                     # 甲：… 乙：… 住所 代表者 and dates after the last article
     noise: tuple[Span, ...] = ()               # page headers and other residue to ignore when comparing
+
+    def noise_within(self, span: Span) -> list[tuple[int, int]]:
+        """The noise inside ``span``, as offsets relative to its start (for ``normalize(drop=…)``)."""
+        return [(max(s.start, span.start) - span.start, min(s.end, span.end) - span.start)
+                for s in self.noise if s.start < span.end and s.end > span.start]
