@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 
 from .align import Link, article_views, pair_articles, pair_texts
 from .engine import Engine
+from .meaning import MeaningContext, clause_meaning, with_favours
 from .model import Article, Contract, Paragraph
-from .qualitative import qualitative_changes, sentences, stale_references
 from .redline import Redline, redline
 from .result import (
     Change,
@@ -63,17 +63,20 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
-    renumbered = _renumbering(original, revised, links)
+    context = MeaningContext(original, revised, _renumbering(original, revised, links))
     ordered = _reading_order(links)
     clauses = {link: _clause(original, revised, link, options) for link in ordered}
     values = _value_changes(original, revised, ordered, clauses)
     for link, clause in clauses.items():
         if clause.status == Status.MODIFIED:
             left, right = original.articles[link.original], revised.articles[link.revised]
-            extra = _qualitative(original, left, revised, right, engine, renumbered)
+            extra = clause_meaning(context, left, right, engine=engine)
             clauses[link] = replace(clause, changes=tuple(values.get(link, ())) + tuple(extra))
         elif link in values:
             clauses[link] = replace(clause, changes=tuple(values[link]))
+    for link, clause in clauses.items():
+        if clause.changes:
+            clauses[link] = replace(clause, changes=tuple(with_favours(clause.changes, context)))
     changes = tuple(change for clause in clauses.values() for change in clause.changes)
     meta = {
         "model": engine.name,
@@ -147,21 +150,6 @@ def _renumbering(original: Contract, revised: Contract, links: Sequence[Link]) -
     return mapping
 
 
-def _qualitative(original: Contract, left: Article, revised: Contract, right: Article, engine: Engine,
-                 renumbered: dict[int, int]) -> list[Change]:
-    """Negation, modality, party and proviso changes, and citations left with an old number."""
-    noise_left = [(s.start, s.end) for s in original.noise]
-    noise_right = [(s.start, s.end) for s in revised.noise]
-    changes = qualitative_changes(
-        sentences(left.body.slice(original.text), left.body.start, noise_left),
-        sentences(right.body.slice(revised.text), right.body.start, noise_right),
-        engine=engine, original_label=left.label, revised_label=right.label)
-    changes += stale_references(left.body.slice(original.text), right.body.slice(revised.text),
-                                revised_offset=right.body.start, renumbered=renumbered,
-                                original_label=left.label, revised_label=right.label)
-    return changes
-
-
 def _reading_order(links: Sequence[Link]) -> list[Link]:
     """Pairs and insertions in the revised order; each deletion right after its predecessor."""
     partner = {link.original: link.revised for link in links
@@ -183,7 +171,7 @@ def _reading_order(links: Sequence[Link]) -> list[Link]:
 
 def _ref(article: Article) -> ClauseRef:
     return ClauseRef(article.id, article.label, article.number, article.heading,
-                     article.span.start, article.span.end)
+                     article.span.start, article.span.end, branch=article.branch)
 
 
 def _clause(original: Contract, revised: Contract, link: Link, options: Options) -> Clause:

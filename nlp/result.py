@@ -15,6 +15,7 @@ __all__ = [
     "Excerpt",
     "Op",
     "ParagraphPair",
+    "Part",
     "ParagraphRef",
     "Segment",
     "Status",
@@ -51,6 +52,21 @@ class ChangeKind(StrEnum):
     PARTY = "party"                      # 甲 ↔ 乙 as bearer of an obligation or holder of a right
     PROVISO = "proviso"                  # ただし書 added or removed
     CROSS_REFERENCE = "cross_reference"  # 第7条 cited, but the article it meant is now 第8条
+    CONSENT = "consent"                  # 甲の事前の書面による承諾を得て added or removed
+    CONDITION = "condition"              # 場合に限り, を除き, 故意又は重大な過失がある場合
+    SCOPE = "scope"                      # 直接かつ通常の損害に限り, 一切の, 合理的な
+    DEFINITION = "definition"            # 「秘密情報」とは… changed: every use of the term is affected
+
+
+class Part(StrEnum):
+    """Where a clause stands in its document: the articles, or a part outside them."""
+
+    TITLE = "title"                      # 業務委託契約書
+    PREAMBLE = "preamble"                # 株式会社Ａ（以下「甲」という。）と…
+    ARTICLE = "article"                  # 第N条, or a numbered section of a document without 条
+    APPENDIX = "appendix"                # 別紙, 別表
+    SUPPLEMENTARY = "supplementary"      # 附則
+    SIGNATURE = "signature"              # 本契約締結の証として… 甲：… 乙：…
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,8 @@ class ClauseRef:
     heading: str | None
     start: int
     end: int
+    part: Part = Part.ARTICLE
+    branch: int | None = None  # 第3条の2 → number 3, branch 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +152,11 @@ class Change:
     after: str | None = None             # "effort", "乙", "第8条"
     original_excerpt: Excerpt | None = None
     revised_excerpt: Excerpt | None = None
+    # The party the change favours, as the contract names it (甲, 乙, 当社, 受託者), or None.
+    favours: str | None = None
+    # A changed definition: the term defined, and the labels of the revised clauses that use it.
+    term: str | None = None
+    used_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

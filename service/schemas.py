@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError, fields, post_load
 from marshmallow.validate import Length, OneOf
 
 from nlp.compare import Options
-from nlp.result import ChangeKind, Direction, Op, Status
+from nlp.result import ChangeKind, Direction, Op, Part, Status
 
 from .config import Defaults
 
@@ -197,11 +197,15 @@ class SegmentSchema(Schema):
 
 class ClauseRefSchema(Schema):
     id = string(max_chars=NAME_CHARS)
-    label = string(description="The article's label as written: 第3条の2")
+    label = string(description="The article's label as written (第3条の2, 1.), or the part's name (前文)")
     number = fields.Integer(required=True, allow_none=True, metadata={"description": "第十二条 → 12"})
     heading = string(nullable=True, description="秘密保持")
-    start = offset(description="Offset of the article's first character in its text")
-    end = offset(description="Offset just past the article's last character")
+    start = offset(description="Offset of the clause's first character in its text")
+    end = offset(description="Offset just past the clause's last character")
+    part = Vocabulary(Part, metadata={"description": "An article, or which part outside the articles"})
+    branch = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "第3条の2 → 2 (number 3); null otherwise"}
+    )
 
 
 class ParagraphRefSchema(Schema):
@@ -248,6 +252,14 @@ class ChangeSchema(Schema):
     after = string(nullable=True, description="For a qualitative change, what it became: effort, 乙, 第8条")
     original_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
     revised_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
+    favours = string(
+        nullable=True, max_chars=NAME_CHARS,
+        description="The party the change favours, as the contract names it (甲, 乙, 当社), or null. "
+                    "A reading of the text by fixed rules, not legal advice.",
+    )
+    term = string(nullable=True, description="For a definition change: the term defined (秘密情報)")
+    used_in = list_of(string(max_chars=NAME_CHARS),
+                      description="For a definition change: labels of the revised clauses that use the term")
 
 
 class ClauseSchema(Schema):
