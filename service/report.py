@@ -8,12 +8,13 @@ SVG charts and a few lines of script to sort the table; nothing is fetched when 
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
+
+from nlp.exports.csvsafe import SafeWriter
 
 __all__ = ["CSV_COLUMNS", "render_csv", "render_html"]
 
@@ -49,7 +50,7 @@ COLOURS = {
 def render_csv(report: Report) -> str:
     """One row per document in the order given: its drift, counts of articles, and their labels."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")  # a name like =HYPERLINK(…) stays text
     writer.writerow(CSV_COLUMNS)
     for document in report["documents"]:
         writer.writerow([

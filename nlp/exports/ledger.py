@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import xlsxwriter
 
 from ..result import Change, Comparison
+from .csvsafe import safe_cell
 from .draft import Draft
 from .labels import DIRECTION_LABELS, KIND_LABELS, change_label
 from .wordml import clean
@@ -22,8 +23,6 @@ COLUMNS = (
     ("変更前", 28), ("変更後", 28), ("方向", 8), ("概要", 60),
 )
 SHEET = "変更一覧"
-# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _sides(change: Change) -> tuple[str, str]:
@@ -71,11 +70,6 @@ def ledger_xlsx(comparison: Comparison, original: Draft, revised: Draft, *, auth
     return buffer.getvalue()
 
 
-def _cell(value: str | int) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def ledger_csv(comparison: Comparison, original: Draft, revised: Draft, *, author: str,
                date: datetime | None = None) -> bytes:
     """The ledger as CSV in UTF-8 with a byte-order mark, which Excel needs to read Japanese."""
@@ -83,5 +77,5 @@ def ledger_csv(comparison: Comparison, original: Draft, revised: Draft, *, autho
     writer = csv.writer(buffer)
     writer.writerow([title for title, _ in COLUMNS])
     for row in ledger_rows(comparison):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
