@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ContractDiffError", "EmptyDocument", "InputTooLarge", "InvalidText", "UnreadableDocument"]
+__all__ = [
+    "ContractDiffError",
+    "DeadlineExceeded",
+    "EmptyDocument",
+    "InputTooLarge",
+    "InvalidText",
+    "UnreadableDocument",
+]
 
 
 class ContractDiffError(Exception):
@@ -23,3 +30,7 @@ class EmptyDocument(ContractDiffError):
 
 class UnreadableDocument(ContractDiffError):
     """A file that cannot be read as a contract (corrupt, encrypted, unsupported)."""
+
+
+class DeadlineExceeded(ContractDiffError):
+    """The work ran past the deadline of its :class:`~nlp.budget.Budget` and was stopped."""

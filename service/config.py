@@ -41,3 +41,18 @@ class Defaults:
     #: How many proxies in front of the service set X-Forwarded-For (0: use the socket's address),
     #: so that the rate limit and the access log see the caller, not the proxy.
     TRUSTED_PROXIES = 0
+    #: Seconds a comparison may run; past them it stops and answers 503 with Retry-After (0: no deadline).
+    REQUEST_DEADLINE_SECONDS = 20
+    #: Failed API keys one client address may send, in the syntax of flask-limiter; past them every
+    #: request of that client to a closed route answers 429 until the window has moved on.
+    AUTH_FAILURE_LIMIT = "10 per minute"
+    # The front (nginx, which ``make serve`` starts in front of gunicorn; scripts/serve.py) ----------
+    #: Seconds a client has to send all of a request's headers (the request is dropped after them).
+    HEADER_TIMEOUT_SECONDS = 10
+    #: Seconds the front waits between two reads of a request's body (dropped after them); the body
+    #: is buffered whole before a worker sees it, so a slow body never holds a worker.
+    BODY_TIMEOUT_SECONDS = 10
+    #: Seconds the front waits between two writes of an answer to a client that does not read it.
+    SEND_TIMEOUT_SECONDS = 30
+    #: Connections one client address may hold open at the front at once (429 beyond them).
+    MAX_CONNECTIONS_PER_CLIENT = 64

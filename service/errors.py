@@ -8,6 +8,7 @@ errors. The most specific class in an exception's MRO wins.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,14 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from nlp.errors import ContractDiffError, EmptyDocument, InputTooLarge, InvalidText, UnreadableDocument
+from nlp.errors import (
+    ContractDiffError,
+    DeadlineExceeded,
+    EmptyDocument,
+    InputTooLarge,
+    InvalidText,
+    UnreadableDocument,
+)
 
 from .logs import current_request_id, error_fields
 
@@ -98,6 +106,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     EmptyDocument: ProblemType(422, "empty-document", "A document has nothing to compare"),
     UnreadableDocument: ProblemType(422, "unreadable-document", "A document cannot be read"),
     ContractDiffError: ProblemType(422, "cannot-compare", "The documents cannot be compared"),
+    DeadlineExceeded: ProblemType(503, "deadline-exceeded", "The comparison took longer than allowed"),
     # The service
     ModelNotLoaded: ProblemType(503, "model-not-loaded", "The model is not loaded"),
     # HTTP
@@ -136,15 +145,18 @@ def detail(error: BaseException, kind: ProblemType) -> str:
         return INVALID_DETAIL
     if isinstance(error, HTTPException):
         return error.description or kind.title
-    if kind.status >= 500 and not isinstance(error, ServiceError):
+    if kind.status >= 500 and not _says_what_happened(error):
         return INTERNAL_DETAIL
+    if isinstance(error, DeadlineExceeded):
+        return (f"{error} Its deadline is {_deadline_seconds()} s (CONTRACTDIFF_REQUEST_DEADLINE_SECONDS). "
+                "Retry after the seconds in Retry-After, or split the contract.")
     return str(error) or kind.title
 
 
 def problem_response(error: BaseException) -> Response:
     """The problem+json response for ``error``, with its status and any headers it carries (Allow)."""
     kind = problem_type(error)
-    if kind.status >= 500 and not isinstance(error, ServiceError):
+    if kind.status >= 500 and not _says_what_happened(error):
         # The type and the stack, not the message, which may quote a document; and not as
         # exc_info, which another handler than the service's would print in full.
         log.error("Unhandled error", extra={"fields": {"request_id": current_request_id(),
@@ -166,12 +178,24 @@ def problem_response(error: BaseException) -> Response:
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+    if isinstance(error, DeadlineExceeded):
+        # By then the requests queued behind this one have had their turn.
+        response.headers["Retry-After"] = str(_deadline_seconds())
     return response
 
 
 def register_error_handlers(app: Flask) -> None:
     """Send every exception, Werkzeug's HTTP errors included, through :func:`problem_response`."""
     app.register_error_handler(Exception, problem_response)
+
+
+def _says_what_happened(error: BaseException) -> bool:
+    """Whether the message of a 5xx error is the service's or the library's own words, safe to show."""
+    return isinstance(error, (ServiceError, ContractDiffError))
+
+
+def _deadline_seconds() -> int:
+    return max(1, math.ceil(current_app.config["REQUEST_DEADLINE_SECONDS"]))
 
 
 def _slug(name: str) -> str:
