@@ -98,3 +98,60 @@ def test_the_key_id_in_logs_does_not_give_the_key_away():
 def test_the_page_asks_for_a_key_only_when_the_instance_has_keys(client, locked):
     assert 'id="api-key"' not in client.get("/").get_data(as_text=True)
     assert 'id="api-key"' in locked.get("/").get_data(as_text=True)
+
+
+# Failed keys are throttled per client -------------------------------------------------------
+
+
+@pytest.fixture
+def throttled(engine):
+    """An app with a key that lets a client fail 3 times a minute."""
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": "",
+                      "API_KEYS": KEY, "AUTH_FAILURE_LIMIT": "3 per minute"})
+    app.extensions["engine"] = engine
+    return app.test_client()
+
+
+def wrong_key(client, address="198.51.100.7"):
+    return client.post("/v1/compare", json=BODY, headers={"X-API-Key": "wrong-key-0123456789"},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_the_default_allows_ten_failed_keys_a_minute(app):
+    assert app.config["AUTH_FAILURE_LIMIT"] == "10 per minute"
+
+
+def test_failed_keys_past_the_limit_are_refused_429_with_retry_after(throttled):
+    assert [wrong_key(throttled).status_code for _ in range(4)] == [401, 401, 401, 429]
+    response = wrong_key(throttled)
+    assert response.status_code == 429 and response.mimetype == "application/problem+json"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert "AUTH_FAILURE_LIMIT" in response.get_json()["detail"]
+
+
+def test_a_throttled_client_is_refused_even_with_the_right_key(throttled):
+    for _ in range(3):
+        wrong_key(throttled)
+    response = throttled.post("/v1/compare", json=BODY, headers={"X-API-Key": KEY},
+                              environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 429
+
+
+def test_a_missing_key_counts_as_a_failure(throttled):
+    for _ in range(3):
+        throttled.post("/v1/compare", json=BODY, environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert wrong_key(throttled, "198.51.100.8").status_code == 429
+
+
+def test_another_client_is_not_throttled_for_the_failures_of_one(throttled):
+    for _ in range(4):
+        wrong_key(throttled)
+    response = throttled.post("/v1/compare", json=BODY, headers={"X-API-Key": KEY},
+                              environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 200
+
+
+def test_open_routes_stay_open_for_a_throttled_client(throttled):
+    for _ in range(4):
+        wrong_key(throttled)
+    assert throttled.get("/v1/health", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
