@@ -10,12 +10,12 @@ EVAL ?= ../shared/eval
 
 BIN := $(VENV)/bin
 
-.PHONY: help serve test test-deps lint spec eval bench load screenshot clean
+.PHONY: help serve nginx test test-deps lint spec eval bench load screenshot clean
 
 help:
-	@echo "make serve   run the service with gunicorn on PORT (default 8000)"
+	@echo "make serve   run the service (nginx in front of gunicorn) on HOST:PORT (default 127.0.0.1:8000)"
 	@echo "make test    run the test suite (test-deps first)"
-	@echo "make test-deps  install Debian's chromium and LibreOffice for the tests, when root and missing"
+	@echo "make test-deps  install Debian's chromium, nginx, LibreOffice and redis-server for the tests, when root and missing"
 	@echo "make lint    run ruff"
 	@echo "make spec    regenerate api_spec/openapi.yaml from the schemas"
 	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
@@ -29,17 +29,32 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-serve: $(VENV)/.installed
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+# nginx in front of gunicorn (scripts/serve.py), on 127.0.0.1 unless HOST says otherwise. nginx is
+# installed first when missing and when root; without it gunicorn serves alone and says so.
+HOST ?= 127.0.0.1
+serve: $(VENV)/.installed nginx
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m scripts.serve
+
+# Debian's nginx (the light build is enough), for make serve and tests/test_slow_clients.py.
+nginx:
+	@if ! command -v nginx > /dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light) \
+				|| (DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx) \
+				|| echo "make: nginx could not be installed; make serve runs gunicorn alone"; \
+		else \
+			echo "make: nginx is missing (apt-get install nginx-light as root); make serve runs gunicorn alone"; \
+		fi; \
+	fi
 
 test: lint test-deps
 	$(BIN)/python -m pytest -q
 
-# Debian packages the tests drive: chromium for tests/test_browser.py (required under CI, where the
-# test fails without it), LibreOffice to open the Word exports and redis-server for the shared rate
+# Debian packages the tests drive: chromium for tests/test_browser.py and nginx for
+# tests/test_slow_clients.py (required under CI, where those tests fail without them), LibreOffice to open the Word exports and redis-server for the shared rate
 # limit (optional: those tests skip without them). Installed only when missing and when root, as CI
 # is; elsewhere the tests that need them skip.
-test-deps:
+test-deps: nginx
 	@if ! command -v chromium > /dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \

@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from nlp.engine import load_engine
 
 from .auth import register_api_keys
+from .body import DrainUnreadBody, refuse_unknown_form_fields
 from .config import Defaults
 from .drift import drift_api
 from .errors import register_error_handlers
@@ -26,7 +27,7 @@ from .metrics import register_metrics
 from .page import page
 from .ratelimit import register_rate_limit
 from .routes import api
-from .uploads import InMemoryRequest
+from .uploads import COMPARE_OPTIONS, InMemoryRequest
 
 __all__ = ["create_app"]
 
@@ -52,10 +53,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_metrics(app)
     register_api_keys(app)
     register_rate_limit(app)
+    register_form_check(app)
     app.register_blueprint(api, url_prefix="/v1")
     app.register_blueprint(drift_api, url_prefix="/v1")
     app.register_blueprint(exports_api, url_prefix="/v1")
     app.register_blueprint(page)
     register_security_headers(app)
     register_error_handlers(app)
+    # Outermost: a refused body is read to its end (up to the largest any route takes) before the
+    # answer goes out, so that the client reads the answer.
+    app.wsgi_app = DrainUnreadBody(  # type: ignore[method-assign]
+        app.wsgi_app, limit=max(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_UPLOAD_BYTES"]))
     return app
+
+
+#: The fields each route's upload form may carry; any other is refused before a file is read.
+FORM_FIELDS = {
+    "api.compare_route": ("original", "revised", *COMPARE_OPTIONS),
+    "exports.redline_route": ("original", "revised", *COMPARE_OPTIONS),
+    "drift.drift_route": ("template", "documents", *COMPARE_OPTIONS),
+}
+
+
+def register_form_check(app: Flask) -> None:
+    """After the key and the rate limit: an upload form's field names, checked before its files are read."""
+    def check_form() -> None:
+        refuse_unknown_form_fields(FORM_FIELDS, max_upload_bytes=app.config["MAX_UPLOAD_BYTES"])
+
+    app.before_request(check_form)

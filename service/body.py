@@ -3,15 +3,22 @@
 Plain ``request.get_json()`` lets three inputs through badly: deep nesting (a RecursionError, so
 a 500), a non-UTF-8 body (an HTML 400 page) and huge numbers (a ValueError). Here each of them
 raises an error that :mod:`service.errors` turns into a problem.
+
+Two guards sit around every request: :class:`DrainUnreadBody` reads what is left of a body the
+app refused unread (a 413, a 401), up to a bound, so that the client reads the answer instead of
+a reset connection; and :func:`refuse_unknown_form_fields` refuses an upload form's unknown
+fields, or too many parts, from the form's part headers, before any uploaded file is read.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from flask import request
+from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from nlp.errors import InputTooLarge
@@ -19,7 +26,11 @@ from nlp.errors import InputTooLarge
 from .errors import JsonTooDeep, MalformedJson, UndecodableBody
 from .schemas import CompareInput
 
-__all__ = ["check_text_limit", "nesting_depth", "read_json"]
+__all__ = ["DrainUnreadBody", "check_text_limit", "nesting_depth", "read_json", "refuse_unknown_form_fields"]
+
+FORM = "multipart/form-data"
+# Bytes read at a time while draining a refused body.
+DRAIN_CHUNK = 64 * 1024
 
 # A JSON string, escapes included. The closing quote is optional so that an unterminated
 # string ends the match at the end of the text instead of being retried from every later
@@ -123,3 +134,73 @@ def check_text_limit(request_data: CompareInput, *, limit: int) -> None:
                 f"The {side} text has {chars:,} characters; the limit is {limit:,}. "
                 "Split the contract or raise CONTRACTDIFF_MAX_TEXT_CHARS."
             )
+
+
+class DrainUnreadBody:
+    """WSGI middleware: before an answer goes out, read what is left of the request body, up to ``limit``.
+
+    The app refuses some requests without reading their body (413 when Content-Length is over the
+    limit, 401 before the key is checked). Closing the connection with the body unread makes the
+    kernel reset it, and a client still sending (Python's urllib, curl, a proxy) gets a broken
+    pipe instead of the answer. So the rest is read and thrown away; a body declared larger than
+    ``limit`` is not, since reading it would cost more than the reset does. Behind the front the
+    body is already buffered there and drains in milliseconds.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        answer = self.app(environ, start_response)
+        self.drain(environ)
+        return answer
+
+    def drain(self, environ: Mapping[str, Any]) -> None:
+        stream = environ.get("wsgi.input")
+        declared = environ.get("CONTENT_LENGTH") or ""
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if stream is None or (declared.isdigit() and int(declared) > self.limit) or not (declared or chunked):
+            return
+        drained = 0
+        while drained < self.limit:
+            try:
+                chunk = stream.read(min(DRAIN_CHUNK, self.limit - drained))
+            except (OSError, ValueError):
+                return  # the client went away or sent a broken chunk: nothing left to read
+            if not chunk:
+                return
+            drained += len(chunk)
+
+
+def refuse_unknown_form_fields(fields: Mapping[str | None, Collection[str]], *,
+                               max_upload_bytes: int) -> None:
+    """Refuse an upload form with a field its route does not take (422) or too many parts (413).
+
+    ``fields`` maps an endpoint to the fields its form may carry. Werkzeug splits the form into
+    its parts, which costs little; reading a file as a contract (a .docx unpacked, a Shift_JIS
+    text decoded) costs far more, and happens later, only for forms this lets through.
+    """
+    allowed = fields.get(request.endpoint)
+    if allowed is None or request.mimetype != FORM:
+        return
+    # As uploads.read_form sets them; the parsed form is kept for it.
+    request.max_content_length = max_upload_bytes
+    request.max_form_memory_size = max_upload_bytes
+    try:
+        names = set(request.form) | set(request.files)
+    except RequestEntityTooLarge:
+        raise RequestEntityTooLarge(form_too_large(max_upload_bytes)) from None
+    unknown = sorted(names - set(allowed))
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in unknown})
+
+
+def form_too_large(max_upload_bytes: int) -> str:
+    """Which limit a form crossed: its size (MAX_UPLOAD_BYTES), or the number of its parts."""
+    length = request.content_length
+    if length is None or length > max_upload_bytes:
+        return (f"The uploaded files are over {max_upload_bytes:,} bytes together. "
+                "Upload smaller files or raise CONTRACTDIFF_MAX_UPLOAD_BYTES.")
+    return (f"The form has more than {request.max_form_parts:,} parts, the most one request may "
+            "send: one per document and one per option. Send fewer fields.")

@@ -7,6 +7,7 @@ errors. The most specific class in an exception's MRO wins.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -38,6 +39,7 @@ from nlp.errors import (
 from .logs import current_request_id, error_fields
 
 __all__ = [
+    "EDGE_PROBLEMS",
     "PROBLEM_JSON",
     "PROBLEMS",
     "JsonTooDeep",
@@ -47,8 +49,10 @@ __all__ = [
     "ServiceError",
     "TooManyDocuments",
     "UndecodableBody",
+    "edge_problem",
     "problem_response",
     "register_error_handlers",
+    "write_gunicorn_problem",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -182,6 +186,66 @@ def problem_response(error: BaseException) -> Response:
         # By then the requests queued behind this one have had their turn.
         response.headers["Retry-After"] = str(_deadline_seconds())
     return response
+
+
+# The edge ------------------------------------------------------------------------------------
+# Answers given before the app sees a request: gunicorn's own (a header it cannot parse, a worker
+# killed on its timeout) and the front's (scripts/serve.py writes them into nginx's configuration).
+# Each is a problem of a fixed text, which quotes nothing of the request.
+
+EDGE_PROBLEMS: dict[int, tuple[ProblemType, str]] = {
+    400: (ProblemType(400, "bad-request", "Bad request"),
+          "The request could not be read as HTTP: a malformed request line, header or chunk."),
+    404: (ProblemType(404, "not-found", "No such resource"), "No route of this service has this path."),
+    408: (ProblemType(408, "request-timeout", "The request was not sent in time"),
+          "The request's headers or body arrived too slowly; see HEADER_TIMEOUT_SECONDS and "
+          "BODY_TIMEOUT_SECONDS."),
+    413: (ProblemType(413, "body-too-large", "The request body is too large"),
+          "The body is over {max_body}, the most this service reads of any request "
+          "(CONTRACTDIFF_MAX_UPLOAD_BYTES for uploaded files; JSON bodies are held to "
+          "CONTRACTDIFF_MAX_CONTENT_LENGTH). Send smaller documents."),
+    414: (ProblemType(414, "uri-too-long", "The URL is too long"),
+          "The request line is longer than this service reads. Send the documents in the body."),
+    403: (ProblemType(403, "forbidden", "Forbidden"), "This request is not accepted."),
+    417: (ProblemType(417, "expectation-failed", "Expectation failed"),
+          "The request's Expect header asks for something other than 100-continue."),
+    429: (ProblemType(429, "too-many-connections", "Too many connections from this client"),
+          "This client holds more connections open than MAX_CONNECTIONS_PER_CLIENT allows. "
+          "Close some, or wait for their answers."),
+    431: (ProblemType(431, "headers-too-large", "The request's headers are too large"),
+          "The request has more headers, or longer ones, than this service reads."),
+    500: (ProblemType(500, "internal-error", "Internal server error"), INTERNAL_DETAIL),
+    501: (ProblemType(501, "not-implemented", "Not implemented"),
+          "The request uses a transfer coding this service does not read."),
+    502: (ProblemType(502, "bad-gateway", "The service failed while handling this request"),
+          "The worker handling this request stopped without answering. The error has been logged; "
+          "try again."),
+    503: (ProblemType(503, "unavailable", "The service is unavailable"),
+          "The service is starting, stopping or overloaded. Retry in a few seconds."),
+    504: (ProblemType(504, "gateway-timeout", "The service took too long to answer"),
+          "No answer came within the time the front waits for one (REQUEST_DEADLINE_SECONDS "
+          "and a margin). Retry later, or split the contract."),
+}
+
+
+def edge_problem(status: int, *, max_body: int | None = None) -> dict[str, Any]:
+    """The problem the edge answers with ``status`` (500's for a status the table lacks)."""
+    kind, text = EDGE_PROBLEMS.get(status, EDGE_PROBLEMS[500])
+    limit = "the limit" if max_body is None else f"{max_body:,} bytes"
+    return {"type": kind.uri, "title": kind.title, "status": status, "detail": text.format(max_body=limit)}
+
+
+def write_gunicorn_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """``gunicorn.util.write_error`` answering a problem instead of an HTML page; ``mesg`` is not sent.
+
+    gunicorn's message quotes what it could not parse (the request line, a header).
+    """
+    from gunicorn import util
+
+    body = json.dumps(edge_problem(status_int)).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: {PROBLEM_JSON}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+    util.write_nonblock(sock, head + body)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -7,7 +7,8 @@ exception raised while answering a request is logged as its type and stack only,
 message may quote a document; one raised outside a request (at start) keeps its message.
 
 ``gunicorn.conf.py`` sends every logger, gunicorn's included, through :class:`JsonFormatter` to
-stderr, and turns gunicorn's own access log off: the app writes its own, with the request id.
+stderr, and makes gunicorn log through :class:`GunicornLogger`, which writes no access line (the
+app writes its own, with the request id) and drops the request line from gunicorn's errors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 import traceback
 import uuid
@@ -23,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from gunicorn import glogging
 
 __all__ = [
     "REQUEST_ID_HEADER",
+    "GunicornLogger",
     "JsonFormatter",
     "access_log",
     "current_request_id",
@@ -82,6 +86,39 @@ def error_fields(error: BaseException, *, with_message: bool) -> dict[str, Any]:
     if with_message:
         fields["error_message"] = str(error)
     return fields
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's log without what a request carried: no access line, and errors without the request.
+
+    gunicorn writes ``Error handling request POST /v1/redline?format=docx&author=…`` with the
+    exception's message when a worker fails on a request, and ``Invalid request from ip=…: …``
+    with the line it could not parse. Both become their first words, the exception's type and
+    its stack; never the URL, the query, a header or the exception's message.
+    """
+
+    REQUEST_ERROR = "Error handling request"
+    INVALID_REQUEST = "Invalid request from ip="
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        """The app writes the access line (service.access), with its request id and its route."""
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        message = self.REQUEST_ERROR if msg.startswith(self.REQUEST_ERROR) else msg % args if args else msg
+        self.error_log.error(message, extra={"fields": _current_error()})
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        if msg.startswith(self.INVALID_REQUEST):
+            address = msg[len(self.INVALID_REQUEST):].partition(": ")[0]
+            fields = {"client": address, **_current_error()}
+            self.error_log.warning("Invalid request", extra={"fields": fields})
+            return
+        super().warning(msg, *args, **kwargs)
+
+
+def _current_error() -> dict[str, Any]:
+    error = sys.exc_info()[1]
+    return {} if error is None else error_fields(error, with_message=False)
 
 
 def register_request_logging(app: Flask) -> None:

@@ -162,12 +162,28 @@ class CountingBody(io.BytesIO):
         return count
 
 
-def test_body_over_max_content_length_is_refused_without_reading_it(client):
+def test_body_over_max_content_length_is_refused_unparsed_and_drained_for_the_client(client):
+    """Read to its end and thrown away, so that a client still sending reads the 413, not a reset."""
     stream = CountingBody(b"[" * (3 * 1024 * 1024))
     response = client.post(COMPARE, input_stream=stream, content_type="application/json")
     body = problem(response, 413, "body-too-large")
     assert "2,097,152 bytes" in body["detail"]
+    assert stream.bytes_read == 3 * 1024 * 1024
+
+
+def test_body_declared_over_the_largest_upload_is_refused_without_reading_it(client):
+    stream = CountingBody(b"[" * (11 * 1024 * 1024))
+    response = client.post(COMPARE, input_stream=stream, content_type="application/json")
+    problem(response, 413, "body-too-large")
     assert stream.bytes_read == 0
+
+
+def test_a_body_refused_before_its_key_is_checked_is_drained_too():
+    client = make_client(API_KEYS="k3y-for-tests-0123456789")
+    stream = CountingBody(b"{}" * 1000)
+    response = client.post(COMPARE, input_stream=stream, content_type="application/json")
+    problem(response, 401, "unauthorized")
+    assert stream.bytes_read == 2000
 
 
 def test_chunked_body_over_max_content_length_is_refused_not_cut(client):
@@ -180,7 +196,7 @@ def test_chunked_body_over_max_content_length_is_refused_not_cut(client):
         environ_overrides={"wsgi.input_terminated": True},
     )
     problem(response, 413, "body-too-large")
-    assert stream.bytes_read <= 2 * 1024 * 1024
+    assert stream.bytes_read <= 10 * 1024 * 1024  # drained at most up to MAX_UPLOAD_BYTES
 
 
 def test_text_over_max_text_chars_is_413_and_says_what_to_do():
