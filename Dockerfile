@@ -1,11 +1,18 @@
-# The comparison service: gunicorn with the GiNZA model loaded once and shared by the workers.
+# The comparison service: nginx in front of gunicorn (scripts/serve.py), the GiNZA model loaded
+# once and shared by the workers.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     OMP_NUM_THREADS=1 \
+    HOST=0.0.0.0 \
     PORT=8000
+
+# nginx buffers every request whole before a worker sees it, so that slow clients hold no worker.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx-light \
+    && rm -rf /var/lib/apt/lists/*
 
 # Production refuses to start without API keys: run with -e CONTRACTDIFF_API_KEYS=key1,key2 (each
 # at least 16 characters), or -e CONTRACTDIFF_REQUIRE_API_KEYS=false for an open instance. With
@@ -24,6 +31,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY nlp/ nlp/
 COPY service/ service/
 COPY api_spec/ api_spec/
+COPY scripts/__init__.py scripts/serve.py scripts/
 COPY gunicorn.conf.py .
 
 USER contractdiff
@@ -33,4 +41,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/v1/health' % os.environ.get('PORT', '8000'), timeout=4)"]
 
-CMD ["gunicorn", "-c", "gunicorn.conf.py"]
+# nginx on HOST:PORT runs as this user too (no `user` directive), its files in a temporary folder.
+CMD ["python", "-m", "scripts.serve"]

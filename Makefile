@@ -10,7 +10,7 @@ EVAL ?= ../shared/eval
 
 BIN := $(VENV)/bin
 
-.PHONY: help serve nginx test test-deps lint spec eval bench load screenshot clean
+.PHONY: help serve nginx slow-clients memory test test-deps lint spec eval bench load screenshot clean
 
 help:
 	@echo "make serve   run the service (nginx in front of gunicorn) on HOST:PORT (default 127.0.0.1:8000)"
@@ -21,6 +21,8 @@ help:
 	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
 	@echo "make bench   run the benchmarks, when there are some"
 	@echo "make load    gunicorn on 127.0.0.1 under 8 clients for 2 minutes, then a worker killed mid-run"
+	@echo "make slow-clients  16 clients sending one byte a second while health and a comparison are timed"
+	@echo "make memory  worker memory after 2,000 requests against after 100"
 	@echo "make screenshot  take docs/screenshot.png of the page in chromium"
 	@echo "make clean   remove caches"
 
@@ -110,6 +112,18 @@ bench: $(VENV)/.installed
 LOAD_SECONDS ?= 120
 load: $(VENV)/.installed
 	$(BIN)/python -m scripts.load --seconds $(LOAD_SECONDS)
+
+# 16 connections sending one byte a second for 20 s against make serve's nginx and gunicorn, while
+# health and a comparison of seed 001 are timed; SLOW_FRONT=none shows gunicorn alone.
+SLOW_FRONT ?= nginx
+SEEDS ?= ../shared/seeds
+slow-clients: $(VENV)/.installed nginx
+	$(BIN)/python -m scripts.slow_clients --front $(SLOW_FRONT) \
+		$$([ -d "$(SEEDS)" ] && echo --seeds "$(SEEDS)")
+
+# Worker memory after 2,000 comparisons against after 100, with gunicorn's recycling (about 2 minutes).
+memory: $(VENV)/.installed
+	$(BIN)/python -m scripts.memory
 
 # Japanese text needs a Japanese font in the system (fonts-ipafont-gothic), or it shows as boxes.
 screenshot: $(VENV)/.installed test-deps

@@ -1,0 +1,92 @@
+"""The front `make serve` starts (nginx before gunicorn) answers every error of its own as a problem.
+
+Python's urllib reads the 413 of a 5 MB JSON body (the app's, naming MAX_CONTENT_LENGTH) and of a
+20 MB one (nginx's, naming the largest body of any route); a header too large, a request line
+that is not HTTP and a path of nginx's own are problems too; no query string reaches the log.
+Needs Debian's nginx (`make test-deps` installs it); without it the tests skip, except under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from scripts.serve import find_nginx
+from scripts.slow_clients import HOST, serving
+
+SECRET = "SECRETQUERY77"
+
+if find_nginx() is None:
+    if os.environ.get("CI") == "true":
+        pytest.fail("nginx is missing: make test-deps installs it", pytrace=False)
+    pytest.skip("nginx is missing (apt-get install nginx-light, or make test-deps as root)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def front():
+    with serving(front="nginx") as server:
+        yield server
+
+
+def post(port: int, size: int) -> tuple[int, str, dict]:
+    """POST ``size`` bytes of JSON with urllib; the refusal's status, content type and problem."""
+    request = urllib.request.Request(f"http://{HOST}:{port}/v1/compare?author={SECRET}", data=b"{" * size,
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    with refused.value as answer:
+        return answer.code, answer.headers["Content-Type"], json.loads(answer.read())
+
+
+def exchange(port: int, data: bytes) -> tuple[int, str, dict]:
+    with socket.create_connection((HOST, port), timeout=10) as connection:
+        connection.sendall(data)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value for name, value in (line.split(": ", 1) for line in lines[1:])}
+    return int(lines[0].split()[1]), headers["content-type"], json.loads(body)
+
+
+def test_a_5_mb_json_body_gets_a_readable_413_naming_max_content_length(front):
+    status, content_type, problem = post(front.port, 5_000_000)
+    assert (status, content_type) == (413, "application/problem+json")
+    assert "2,097,152 bytes" in problem["detail"] and "CONTRACTDIFF_MAX_CONTENT_LENGTH" in problem["detail"]
+
+
+def test_a_20_mb_body_gets_the_fronts_413_naming_the_largest_body(front):
+    status, content_type, problem = post(front.port, 20_000_000)
+    assert (status, content_type) == (413, "application/problem+json")
+    assert "10,485,760 bytes" in problem["detail"] and "CONTRACTDIFF_MAX_UPLOAD_BYTES" in problem["detail"]
+
+
+@pytest.mark.parametrize("data, status, slug", [
+    (b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", 431, "headers-too-large"),
+    (f"GARBAGE {SECRET}\r\n\r\n".encode(), 400, "bad-request"),
+    (b"GET /_problems/502 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, "not-found"),
+])
+def test_the_fronts_own_answers_are_problems(front, data, status, slug):
+    answered, content_type, problem = exchange(front.port, data)
+    assert (answered, content_type, problem["status"]) == (status, "application/problem+json", status)
+    assert problem["type"].endswith("/" + slug)
+
+
+def test_the_app_answers_through_the_front_with_its_own_problems(front):
+    answered, content_type, problem = exchange(front.port, b"GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert (answered, content_type) == (404, "application/problem+json") and "instance" in problem
+
+
+def test_no_query_string_reaches_the_log(front):
+    post(front.port, 20_000_000)
+    time.sleep(0.5)
+    text = front.log.read_text(encoding="utf-8")
+    assert "too large body" in text  # nginx's line about the refusal is there, without its request
+    assert SECRET not in text and "?author" not in text
