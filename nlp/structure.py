@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
+from .layout import read_layout
 from .model import Appendix, Article, Contract, Division, DivisionKind, Item, Paragraph, Span
 from .text import BOOKMARK, parse_number
 
@@ -185,8 +186,13 @@ class _Outline:
 
 
 def parse(text: str) -> Contract:
-    """Read the structure of a contract text; never raises on any string."""
-    text_lines = _lines(text)
+    """Read the structure of a contract text; never raises on any string.
+
+    Markdown and HTML markup is read as formatting (``nlp.layout``): the lines are those of
+    the text with its markup blanked out, and the markup joins the noise.
+    """
+    layout = read_layout(text)
+    text_lines = _lines(layout.text)
     headers = _page_header_flags(text_lines)
     lines = [line for line, header in zip(text_lines, headers, strict=True) if not header]
     outline = _outline(lines)
@@ -200,7 +206,8 @@ def parse(text: str) -> Contract:
         articles=_articles(lines, outline),
         appendix=_appendix(lines, outline),
         signature=_signature(lines, outline),
-        noise=_noise_spans(text, text_lines, headers),
+        noise=tuple(sorted((*_noise_spans(text, text_lines, headers), *layout.noise),
+                           key=lambda span: span.start)),
     )
 
 
