@@ -296,6 +296,8 @@ def _noise_spans(text: str, lines: Sequence[_Line], headers: Sequence[bool]) -> 
 
 def _outline(lines: Sequence[_Line]) -> _Outline:
     found = {index: label for index, line in enumerate(lines) if (label := _article_label(line.content))}
+    if not found:  # a 覚書 or memo without 第N条: its top-level 1. 2. 3. sections stand for articles
+        found = _sections(lines)
     appendix = _appendix_index(lines, after=min(found, default=len(lines)))
     if appendix is not None:  # 第N条 inside 附則 belong to the appendix, not to the contract
         found = {index: label for index, label in found.items() if index < appendix}
@@ -306,6 +308,31 @@ def _outline(lines: Sequence[_Line]) -> _Outline:
     headings_above = _headings_above(lines, found, divisions)
     starts = [index - 1 if index in headings_above else index for index in labels]
     return _Outline(starts, labels, found, headings_above, divisions, appendix, signature)
+
+
+#: A document needs at least this many top-level numbered sections (1. and 2.) to be read by them.
+MIN_SECTIONS = 2
+
+
+def _sections(lines: Sequence[_Line]) -> dict[int, _ArticleLabel]:
+    """Top-level ``1.`` ``２．`` sections numbered 1, 2, 3 … in order, for a text without 第N条."""
+    marks = {index: mark for index, line in enumerate(lines)
+             if (mark := _mark(line)) is not None and mark.kind is _Kind.PARAGRAPH
+             and mark.number is not None}
+    if not marks:
+        return {}
+    top = min(lines[index].indent for index in marks)
+    found: dict[int, _ArticleLabel] = {}
+    expected = 1
+    for index, mark in sorted(marks.items()):
+        if lines[index].indent != top or mark.number != expected:
+            continue
+        content = lines[index].content
+        body = len(content) - len(mark.text) if mark.text else None
+        found[index] = _ArticleLabel(number=mark.number, branch=None, label=mark.label.strip(),
+                                     heading=None, body_offset=body)
+        expected += 1
+    return found if len(found) >= MIN_SECTIONS else {}
 
 
 def _article_label(content: str) -> _ArticleLabel | None:

@@ -444,3 +444,24 @@ def test_other_heading_styles_are_read(text, headings):
 def test_a_cited_article_at_the_start_of_a_line_is_not_an_article():
     text = "第1条（料金）\n料金は次のとおり。\n第29条（料金等）に定める費用を含む。"
     assert [article.number for article in parse(text).articles] == [1]
+
+
+def test_memo_without_articles_is_read_by_its_numbered_sections():
+    contract = parse(dev_text("memo_original"))
+    assert [(a.label, a.number) for a in contract.articles] == [("1.", 1), ("2.", 2), ("3.", 3)]
+    assert contract.title == "覚書" and contract.preamble is not None and contract.signature is not None
+
+
+def test_memo_fee_change_is_reported(engine):
+    from nlp.compare import compare
+
+    result = compare(dev_text("memo_original"), dev_text("memo_revised"), engine=engine)
+    fees = [(c.original.value, c.revised.value) for c in result.changes
+            if c.category == "fee" and c.original and c.revised]
+    assert fees == [(500000, 600000)]
+    assert result.summary.inserted == 1
+
+
+def test_numbered_lines_inside_articles_do_not_become_sections():
+    text = "第1条（目的）\n1. 本契約は目的を定める。\n2. 甲は乙に委託する。\n"
+    assert [a.label for a in parse(text).articles] == ["第1条"]
