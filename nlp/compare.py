@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .align import Link, article_views, pair_articles, pair_texts
+from .budget import Budget
 from .engine import Engine
 from .meaning import MeaningContext, clause_meaning, with_favours
 from .model import Article, Contract, Paragraph
@@ -39,10 +40,12 @@ class Options:
     detect_moves: bool = True          # flag pairs out of reading order as moved
 
 
-def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None) -> Comparison:
-    """Compare two contract texts article by article."""
+def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None,
+            budget: Budget | None = None) -> Comparison:
+    """Compare two contract texts article by article; past the budget's deadline, DeadlineExceeded."""
     started = time.perf_counter()
-    result = compare_contracts(parsed(original), parsed(revised), engine=engine, options=options)
+    result = compare_contracts(parsed(original), parsed(revised), engine=engine, options=options,
+                               budget=budget)
     meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
     return Comparison(result.summary, result.clauses, result.changes, meta)
 
@@ -59,17 +62,23 @@ def parsed(text: str) -> Contract:
 
 
 def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
-                      options: Options | None = None) -> Comparison:
+                      options: Options | None = None, budget: Budget | None = None) -> Comparison:
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
+    budget = budget or Budget()
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
+    budget.check("pairing the articles")
     context = MeaningContext(original, revised, _renumbering(original, revised, links))
     ordered = _reading_order(links)
-    clauses = {link: _clause(original, revised, link, options) for link in ordered}
+    clauses = {}
+    for link in ordered:
+        budget.check("redlining the articles")
+        clauses[link] = _clause(original, revised, link, options)
     values = _value_changes(original, revised, ordered, clauses)
     for link, clause in clauses.items():
         if clause.status == Status.MODIFIED:
             left, right = original.articles[link.original], revised.articles[link.revised]
+            budget.check("reading changes of meaning")
             extra = clause_meaning(context, left, right, engine=engine)
             clauses[link] = replace(clause, changes=tuple(values.get(link, ())) + tuple(extra))
         elif link in values:

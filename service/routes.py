@@ -43,13 +43,13 @@ def compare_request() -> tuple[CompareInput, Comparison]:
     check_text_limit(request_data, limit=config["MAX_TEXT_CHARS"])
     engine = current_engine()
     count_documents(2)
-    # The one place a request's budget meets the comparison. nlp.compare.compare does not take a
-    # budget yet: when it does, pass ``budget=budget`` to it here, and the comparison loop's
+    # The one place a request's budget meets the comparison: the comparison loop's
     # ``budget.check()`` stops a long comparison with DeadlineExceeded (a 503 problem).
     budget.check("reading the request")
     with engine.memory_zone():
         comparison = compare(
-            request_data.original.text, request_data.revised.text, engine=engine, options=request_data.options
+            request_data.original.text, request_data.revised.text, engine=engine,
+            options=request_data.options, budget=budget,
         )
     return request_data, replace(comparison, meta=response_meta(comparison.meta, engine, request_data))
 

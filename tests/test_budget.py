@@ -119,3 +119,14 @@ def test_each_request_gets_a_budget_of_its_own(deadline_app):
         first, second = request_budget(), request_budget()
     assert first is not second and 19 < first.remaining() <= 20
     assert first.sentences == 0 and first.degraded == set()
+
+
+def test_the_comparison_loop_stops_at_the_deadline(engine):
+    from conftest import dev_text
+    from nlp.compare import compare
+
+    ticks = iter(range(1_000))
+    # A clock that moves one second a reading: the deadline of 3 s passes inside the comparison.
+    budget = Budget.within(3, clock=lambda: float(next(ticks)))
+    with pytest.raises(DeadlineExceeded, match="ran out of time while"):
+        compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine, budget=budget)
