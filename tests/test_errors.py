@@ -50,7 +50,7 @@ def client():
 def answered(monkeypatch):
     """Make the library answer at once with an empty comparison."""
 
-    def fake_compare(original, revised, *, engine, options=None):
+    def fake_compare(original, revised, *, engine, options=None, budget=None):
         return Comparison(Summary(0, 0, 0, 0, 0, 0, 0), (), (), {"elapsed_ms": 1.0})
 
     monkeypatch.setattr("service.routes.compare", fake_compare)
@@ -343,7 +343,7 @@ def test_health_without_a_model_is_503():
     ],
 )
 def test_library_errors_map_to_their_problem(client, monkeypatch, error, status, slug):
-    def failing_compare(original, revised, *, engine, options=None):
+    def failing_compare(original, revised, *, engine, options=None, budget=None):
         raise error
 
     monkeypatch.setattr("service.routes.compare", failing_compare)
@@ -352,7 +352,7 @@ def test_library_errors_map_to_their_problem(client, monkeypatch, error, status,
 
 
 def test_unexpected_error_is_500_problem_that_does_not_leak_the_text(client, monkeypatch):
-    def broken_compare(original, revised, *, engine, options=None):
+    def broken_compare(original, revised, *, engine, options=None, budget=None):
         raise RuntimeError(f"could not align {original!r}")
 
     monkeypatch.setattr("service.routes.compare", broken_compare)

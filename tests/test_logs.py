@@ -68,7 +68,7 @@ def test_refused_requests_are_logged_too(client, logs):
 
 
 def test_an_unexpected_error_is_logged_as_its_type_and_stack_without_its_message(client, logs, monkeypatch):
-    def broken_compare(original, revised, *, engine, options=None):
+    def broken_compare(original, revised, *, engine, options=None, budget=None):
         raise RuntimeError(f"could not align {original[:20]!r}")
 
     monkeypatch.setattr("service.routes.compare", broken_compare)

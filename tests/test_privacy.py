@@ -111,7 +111,7 @@ def test_no_text_or_name_reaches_the_logs_and_no_text_an_error(app, everything_l
 
 
 def test_a_fault_quoting_the_text_reaches_neither_the_log_nor_the_caller(app, everything_logged, monkeypatch):
-    def broken_compare(original, revised, *, engine, options=None):
+    def broken_compare(original, revised, *, engine, options=None, budget=None):
         raise ValueError(f"cannot align {original!r} with {revised!r}")
 
     monkeypatch.setattr("service.routes.compare", broken_compare)
