@@ -19,7 +19,8 @@ from typing import Any
 
 from flask import request
 from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.wsgi import LimitedStream
 
 from nlp.errors import InputTooLarge
 
@@ -152,21 +153,36 @@ class DrainUnreadBody:
         self.limit = limit
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.bound(environ)
         answer = self.app(environ, start_response)
         self.drain(environ)
         return answer
 
+    @staticmethod
+    def bound(environ: dict[str, Any]) -> None:
+        """Make the body stream end at Content-Length, unless the server already ends it.
+
+        Gunicorn's stream ends there by itself (it sets ``wsgi.input_terminated``); the raw socket of
+        a plain WSGI server does not, and reading it past the body would wait for bytes a
+        keep-alive client never sends. The app reads through the same bounded stream, so the
+        drain starts where the app stopped.
+        """
+        declared = environ.get("CONTENT_LENGTH") or ""
+        stream = environ.get("wsgi.input")
+        if stream is not None and "wsgi.input_terminated" not in environ and declared.isdigit():
+            environ["wsgi.input"] = LimitedStream(stream, int(declared))
+
     def drain(self, environ: Mapping[str, Any]) -> None:
         stream = environ.get("wsgi.input")
         declared = environ.get("CONTENT_LENGTH") or ""
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if stream is None or (declared.isdigit() and int(declared) > self.limit) or not (declared or chunked):
+        terminated = "wsgi.input_terminated" in environ or isinstance(stream, LimitedStream)
+        if stream is None or not terminated or (declared.isdigit() and int(declared) > self.limit):
             return
         drained = 0
         while drained < self.limit:
             try:
                 chunk = stream.read(min(DRAIN_CHUNK, self.limit - drained))
-            except (OSError, ValueError):
+            except (OSError, ValueError, ClientDisconnected):
                 return  # the client went away or sent a broken chunk: nothing left to read
             if not chunk:
                 return

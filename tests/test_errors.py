@@ -186,6 +186,34 @@ def test_a_body_refused_before_its_key_is_checked_is_drained_too():
     assert stream.bytes_read == 2000
 
 
+def test_a_keep_alive_client_of_a_plain_wsgi_server_reads_its_answer():
+    """The drain stops at Content-Length: the socket of a plain server is not read past the body.
+
+    A browser keeps its connection open after the request, so a drain reading to the end of the
+    socket would wait for it to close and the answer would never arrive.
+    """
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, create_app({"TESTING": True, "RATE_LIMIT": ""}), threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", httpd.server_port, timeout=10)
+        for _ in range(2):  # the same connection twice: the first answer ended where it should
+            connection.request("POST", COMPARE, body=b'{"original": ', headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert response.status == 400
+            assert json.loads(response.read())["type"].endswith("malformed-json")
+        connection.close()
+    finally:
+        httpd.shutdown()
+        thread.join()
+        httpd.server_close()
+
+
 def test_chunked_body_over_max_content_length_is_refused_not_cut(client):
     stream = CountingBody(b"[" * (3 * 1024 * 1024))
     response = client.post(
