@@ -318,8 +318,7 @@ def _close_link(content: str, at: int, mark) -> int:
     elif content.startswith("[", end):
         close = content.find("]", end)
         end = close + 1 if close >= 0 else end
-    start = at
-    mark(end - start)
+    mark(end - at)
     return end
 
 
@@ -392,10 +391,9 @@ class _HtmlMarks(HTMLParser):
         start = self._at()
         length = len(written) + (1 if self.text.startswith(";", start + len(written)) else 0)
         decoded = html.unescape(self.text[start:start + length])
-        # The character it stands for shows in its first place; &nbsp; is a blank like any other.
-        first = decoded[:1] if len(decoded) == 1 and not decoded.isspace() else " "
-        self.marks.append(_Mark(start + (1 if first != " " else 0), start + length) if first != " "
-                          else _Mark(start, start + length))
+        # &amp; keeps its first character in the text, the rest is markup; &nbsp; is a blank whole.
+        visible = len(decoded) == 1 and not decoded.isspace()
+        self.marks.append(_Mark(start + 1 if visible else start, start + length))
 
     def handle_entityref(self, name: str) -> None:
         self._reference("&" + name)

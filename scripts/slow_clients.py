@@ -103,24 +103,20 @@ def serving(*, front: str, workers: int = 2, startup_seconds: float = 240) -> It
 
 def get(port: int, path: str, *, timeout: float) -> tuple[int, float]:
     """Status and seconds of one GET (status 0 when it failed or timed out)."""
-    started = time.monotonic()
-    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status, time.monotonic() - started
-    except OSError:
-        return 0, time.monotonic() - started
-    finally:
-        connection.close()
+    return _request(port, "GET", path, None, timeout=timeout)
 
 
 def post_json(port: int, path: str, body: bytes, *, timeout: float) -> tuple[int, float]:
+    """Status and seconds of one JSON POST (status 0 when it failed or timed out)."""
+    return _request(port, "POST", path, body, timeout=timeout)
+
+
+def _request(port: int, method: str, path: str, body: bytes | None, *, timeout: float) -> tuple[int, float]:
     started = time.monotonic()
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
     try:
-        connection.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         return response.status, time.monotonic() - started
