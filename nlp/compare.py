@@ -85,7 +85,7 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
             clauses[link] = replace(clause, changes=tuple(values[link]))
     for link, clause in clauses.items():
         if clause.changes:
-            clauses[link] = replace(clause, changes=tuple(with_favours(clause.changes, context)))
+            clauses[link] = replace(clause, changes=tuple(with_favours(clause.changes, context, engine=engine)))
     changes = tuple(change for clause in clauses.values() for change in clause.changes)
     meta = {
         "model": engine.name,

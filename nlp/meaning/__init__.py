@@ -2,20 +2,35 @@
 
 ``nlp.compare`` calls two functions of this package and nothing else:
 ``clause_meaning`` for every paired clause whose text changed, and ``with_favours``
-once over all the changes of a comparison (value changes included).
+once over the changes of each clause (value changes included).
+
+Inside, a clause's changed sentences are paired (:mod:`.sentences`), each is read for its
+force, its roles and its qualifiers (:mod:`.reading`), and the two readings of a sentence are
+compared kind by kind (:mod:`.kinds`); :mod:`.favours` holds the rules that say whom a change
+favours, :mod:`.definitions` the defined terms, :mod:`.references` the stale citations. The
+parser runs only on changed sentences, all of a clause's at once, and remembers what it read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine import Engine
-from ..model import Article, Contract
-from ..qualitative import qualitative_changes, sentences, stale_references
-from ..result import Change
+from ..model import Article, Contract, Span
+from ..result import Change, ChangeKind, Direction
+from .definitions import definition_changes
+from .favours import for_value
+from .kinds import PROVISO, added_or_removed, sentence_changes
+from .parties import Parties, read_parties
+from .reading import Reading, read_sentences
+from .references import stale_references
+from .roles import read_roles
+from .sentences import Sentence, SentencePair, changed_pairs, sentences
 
-__all__ = ["MeaningContext", "clause_meaning", "with_favours"]
+__all__ = ["MeaningContext", "Parties", "clause_meaning", "read_parties", "with_favours"]
+
+NEGATIVE_FORMS = ("ない", "なく", "なかっ", "なけれ", "ず", "ぬ", "ません")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,23 +40,123 @@ class MeaningContext:
     original: Contract
     revised: Contract
     renumbered: Mapping[int, int] = field(default_factory=dict)  # original 第N条 → revised number
+    parties: Parties = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parties", read_parties(self.original.text, self.revised.text))
 
 
 def clause_meaning(context: MeaningContext, left: Article, right: Article, *, engine: Engine) -> list[Change]:
     """The meaning changes between two paired clauses (articles or parts outside them)."""
-    original, revised = context.original, context.revised
-    noise_left = [(s.start, s.end) for s in original.noise]
-    noise_right = [(s.start, s.end) for s in revised.noise]
-    changes = qualitative_changes(
-        sentences(left.body.slice(original.text), left.body.start, noise_left),
-        sentences(right.body.slice(revised.text), right.body.start, noise_right),
-        engine=engine, original_label=left.label, revised_label=right.label)
+    original, revised, parties = context.original, context.revised, context.parties
+    left_sentences = sentences(_blanked(original, left.body), left.body.start)
+    right_sentences = sentences(_blanked(revised, right.body), right.body.start)
+    pairs = changed_pairs(left_sentences, right_sentences)
+    readings = _readings(pairs, left_sentences, right_sentences, parties, engine)
+    changes: list[Change] = []
+    for pair in pairs:
+        one = readings.get(id(pair.original)) if pair.original else None
+        two = readings.get(id(pair.revised)) if pair.revised else None
+        if one is not None and two is not None:
+            changes += sentence_changes(one, two, parties)
+        elif two is not None:
+            main = readings.get(id(_before(right_sentences, pair.revised)))
+            changes += added_or_removed(two, main, parties, added=True)
+        elif one is not None:
+            main = readings.get(id(_before(left_sentences, pair.original)))
+            changes += added_or_removed(one, main, parties, added=False)
     changes += stale_references(left.body.slice(original.text), right.body.slice(revised.text),
-                                revised_offset=right.body.start, renumbered=context.renumbered,
-                                original_label=left.label, revised_label=right.label)
-    return changes
+                                revised_offset=right.body.start, renumbered=context.renumbered)
+    changes += definition_changes(left, right, original, revised, parties)
+    return [replace(change, original_clause=left.label, revised_clause=right.label) for change in changes]
 
 
-def with_favours(changes: Sequence[Change], context: MeaningContext) -> list[Change]:
-    """The changes, each with the party it favours (``favours``) where the rules can tell."""
-    return list(changes)
+def with_favours(changes: Sequence[Change], context: MeaningContext, *,
+                 engine: Engine | None = None) -> list[Change]:
+    """The changes, each with the party it favours (``favours``) where the rules can tell.
+
+    Meaning changes come with it already; a value change is read here, from the roles of the
+    sentence it stands in (乙の損害賠償額は…上限とする: a higher cap weighs on 乙).
+    """
+    found = []
+    for change in changes:
+        if change.kind == ChangeKind.VALUE and change.favours is None and engine is not None:
+            change = replace(change, favours=_value_favours(change, context, engine))
+        found.append(change)
+    return found
+
+
+def _value_favours(change: Change, context: MeaningContext, engine: Engine) -> str | None:
+    increased = {Direction.INCREASE: True, Direction.DECREASE: False}.get(change.direction)
+    value, text = (change.revised, context.revised.text) if change.revised else (change.original,
+                                                                                 context.original.text)
+    if increased is None or value is None:
+        return None
+    sentence = _sentence_at(text, value.start)
+    roles = read_roles([sentence], context.parties, engine)[0]
+    subject = roles.actor or roles.owner or roles.bearer
+    return for_value(context.parties, subject, change.category, increased)
+
+
+def _sentence_at(text: str, at: int) -> str:
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end].strip()
+
+
+def _readings(pairs: Sequence[SentencePair], left: Sequence[Sentence], right: Sequence[Sentence],
+              parties: Parties, engine: Engine) -> dict[int, Reading]:
+    """Readings of the sentences the pairs need, keyed by ``id`` of the sentence.
+
+    A cheap reading first (force, qualifiers); the parse only where it can tell something:
+    where the negation or the parties differ, or where a change was found and the party it
+    favours must be known. A ただし書's main sentence is parsed for its subject.
+    """
+    wanted: dict[int, tuple[Sentence, bool]] = {}
+    cheap = {id(s): r for s, r in _cheap([s for p in pairs for s in (p.original, p.revised) if s], parties)}
+    for pair in pairs:
+        if pair.original and pair.revised:
+            parse = _worth_parsing(cheap[id(pair.original)], cheap[id(pair.revised)], parties)
+            wanted[id(pair.original)] = (pair.original, parse)
+            wanted[id(pair.revised)] = (pair.revised, parse)
+            continue
+        sentence = pair.original or pair.revised
+        assert sentence is not None
+        side = left if pair.original else right
+        wanted[id(sentence)] = (sentence, bool(cheap[id(sentence)].consents))
+        main = _before(side, sentence)
+        if sentence.text.startswith(PROVISO) and main is not None:
+            wanted[id(main)] = (main, True)
+    entries = list(wanted.values())
+    readings = read_sentences([s for s, _ in entries], parties, engine, parse=[p for _, p in entries])
+    return {id(sentence): reading for (sentence, _), reading in zip(entries, readings, strict=True)}
+
+
+def _cheap(found: Sequence[Sentence], parties: Parties) -> list[tuple[Sentence, Reading]]:
+    return list(zip(found, read_sentences(found, parties, None, parse=[False] * len(found)), strict=True))
+
+
+def _worth_parsing(left: Reading, right: Reading, parties: Parties) -> bool:
+    if sentence_changes(left, right, parties):
+        return True
+    one, two = left.sentence.text, right.sentence.text
+    if sum(one.count(form) for form in NEGATIVE_FORMS) != sum(two.count(form) for form in NEGATIVE_FORMS):
+        return True
+    return [g.members for g in parties.groups(one)] != [g.members for g in parties.groups(two)]
+
+
+def _before(found: Sequence[Sentence], sentence: Sentence | None) -> Sentence | None:
+    """The sentence before ``sentence`` in the same clause."""
+    for index, candidate in enumerate(found):
+        if candidate is sentence:
+            return found[index - 1] if index else None
+    return None
+
+
+def _blanked(contract: Contract, span: Span) -> str:
+    """The text of ``span`` with the document's noise (markup, page headers) blanked, same length."""
+    text = span.slice(contract.text)
+    for start, end in contract.noise_within(span):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -1,0 +1,95 @@
+"""Which party a change favours: explicit rules over the roles of the sentence it is in.
+
+It is a reading of the text, not legal advice, and it says ``None`` whenever the rules cannot
+tell: a clause binding both parties alike (甲及び乙は…), a sentence naming no party, a contract
+with more than two parties. The rules, for the party ``X`` a sentence speaks of and the other
+party ``Y``:
+
+- a duty of X weakened (義務 → 努力義務, 禁止 → 権利, a condition or a limit added to it, a
+  ただし書 carving an exception out of it) favours X; strengthened, it favours Y;
+- a right or an exemption of X (することができる, 責任を負わない) widened favours X; narrowed
+  (a condition, an exception or a proviso added to it) favours Y;
+- a duty moved from X to Y, or a cost or a risk moved from X to Y, favours X; a right or a
+  result moved to Y favours Y; a consent of Y required of X favours Y;
+- values: a higher cap on X's liability, a longer notice X must give or a longer period in
+  which X's right waits, a higher fee or penalty X pays favour Y; a longer time X has to pay
+  favours X; a longer confidentiality period favours the discloser.
+"""
+
+from __future__ import annotations
+
+from .parties import Group, Parties
+
+__all__ = ["Stance", "duty_moved", "for_burden", "for_restriction", "for_value", "right_moved"]
+
+
+class Stance:
+    DUTY = "duty"              # the sentence asks something of X
+    RIGHT = "right"            # it gives X a right, a result or an exemption
+
+
+def for_burden(parties: Parties, subject: Group | None, heavier: bool | None) -> str | None:
+    """X's burden grew (favours Y) or shrank (favours X); None when unknown."""
+    party = subject.single if subject else None
+    if party is None or heavier is None:
+        return None
+    return parties.other(party) if heavier else _known(parties, party)
+
+
+def for_restriction(parties: Parties, subject: Group | None, stance: str,
+                    narrowed: bool | None) -> str | None:
+    """The sentence applies in fewer cases (narrowed) or more (widened).
+
+    Narrowing a duty lightens it; narrowing a right or an exemption takes from it.
+    """
+    if narrowed is None:
+        return None
+    heavier = (not narrowed) if stance == Stance.DUTY else narrowed
+    return for_burden(parties, subject, heavier)
+
+
+def duty_moved(parties: Parties, before: Group | None, after: Group | None) -> str | None:
+    """A duty, cost or risk borne by ``before`` now borne by ``after``: the freed party gains."""
+    old, new = _members(before), _members(after)
+    freed, bound = old - new, new - old
+    if len(freed) == 1:
+        return _known(parties, next(iter(freed)))
+    if not freed and len(bound) == 1:
+        return parties.other(next(iter(bound)))
+    return None
+
+
+def right_moved(parties: Parties, before: Group | None, after: Group | None) -> str | None:
+    """A right or a result held by ``before`` now held by ``after``: the new holder gains."""
+    old, new = _members(before), _members(after)
+    gained, lost = new - old, old - new
+    if len(gained) == 1:
+        return _known(parties, next(iter(gained)))
+    if not gained and len(lost) == 1:
+        return parties.other(next(iter(lost)))
+    return None
+
+
+# For a value, whether more of it weighs on the party the sentence speaks of.
+HEAVIER_WHEN_MORE = {
+    "liability_cap": True, "termination_notice": True, "renewal_notice": True, "notice_period": True,
+    "spec_change_notice": True, "cure_period": True, "fee": True, "penalty": True,
+    "late_interest": True, "service_hours": True, "confidentiality_period": True,
+    "payment_due": False,
+}
+
+
+def for_value(parties: Parties, subject: Group | None, category: str, increased: bool | None) -> str | None:
+    """The party a changed value favours, by its category; None for categories no rule covers."""
+    rule = HEAVIER_WHEN_MORE.get(category)
+    if rule is None or increased is None:
+        return None
+    return for_burden(parties, subject, increased if rule else not increased)
+
+
+def _members(group: Group | None) -> frozenset[str]:
+    return group.members if group else frozenset()
+
+
+def _known(parties: Parties, name: str) -> str | None:
+    return name if name in parties.names else None

@@ -1,0 +1,225 @@
+"""The kinds of meaning change, one function each, over two readings of one sentence.
+
+Each function looks at one thing (the force, the negation, the parties, the consent, the
+conditions, the scope) and returns the changes it finds with the party each favours. They
+run in :data:`DETECTORS` order; a sentence rewritten from 承諾なく…してはならない to
+承諾を得て…することができる says the same thing and none of them reports it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..result import Change, ChangeKind, Direction
+from . import favours as rules
+from .markers import Consent, Phrase, unmatched
+from .modality import MODALITY_NAMES, Modality, burden, same_force
+from .parties import Group, Parties
+from .reading import Reading
+
+__all__ = ["DETECTORS", "PROVISO", "added_or_removed", "sentence_changes"]
+
+PROVISO = ("ただし", "但し")
+FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
+CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
+Detector = Callable[[Reading, Reading, Parties], list[Change]]
+
+
+def sentence_changes(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    """Every change of meaning between two versions of one sentence."""
+    changes: list[Change] = []
+    for detect in DETECTORS:
+        changes += detect(left, right, parties)
+    return [_located(change, left, right) for change in changes]
+
+
+def modality(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    if same_force(left.force, right.force) or _same_consent_rule(left, right):
+        return []
+    before, after = left.force.modality, right.force.modality
+    heavier = None if {before, after} == {Modality.OBLIGATION, Modality.PROHIBITION} else \
+        burden(right.force) > burden(left.force)
+    return [_change(ChangeKind.MODALITY, Direction.CHANGED,
+                    f"規範の強さ: {MODALITY_NAMES[before]} → {MODALITY_NAMES[after]}",
+                    before.value, after.value,
+                    rules.for_burden(parties, _subject(left, right), heavier))]
+
+
+def negation(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    if left.roles is None or right.roles is None or not same_force(left.force, right.force):
+        return []
+    hard = {Modality.OBLIGATION, Modality.PROHIBITION}
+    if (right.force.modality in hard and not right.force.soft) or left.negated == right.negated:
+        return []
+    negated = right.negated
+    # Denying a duty or a warranty lightens it; denying a right takes it away.
+    takes_right = right.roles.predicate in ("請求", "解除", "解約", "受領", "取得", "利用", "使用", "行使")
+    heavier = (not negated) if not takes_right else negated
+    return [_change(ChangeKind.NEGATION, Direction.CHANGED,
+                    f"否定の反転: {FLIPS[negated]}: {_short(right.sentence.text)}",
+                    "affirmed" if negated else "negated", "negated" if negated else "affirmed",
+                    rules.for_burden(parties, _subject(left, right), heavier))]
+
+
+def party(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    """Who bears the cost, who holds the result, or who acts, changed."""
+    if left.roles is None or right.roles is None:
+        return []
+    one, two = left.roles, right.roles
+    for role, name, moved in (("holder", "権利の帰属先", rules.right_moved),
+                              ("bearer", "負担者", rules.duty_moved)):
+        before, after = getattr(one, role), getattr(two, role)
+        if (before or after) and _members(before) != _members(after):
+            return [_party_change(name, before, after, moved(parties, before, after))]
+    before, after = one.actor, two.actor
+    if before and after and before.members != after.members:
+        moved = rules.right_moved if right.stance == rules.Stance.RIGHT else rules.duty_moved
+        return [_party_change("主体", before, after, moved(parties, before, after))]
+    return []
+
+
+def consent(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    before, after = Counter(c.key for c in left.consents), Counter(c.key for c in right.consents)
+    if before == after:
+        return []
+    added = [c for c in right.consents if (after - before)[c.key] > 0]
+    removed = [c for c in left.consents if (before - after)[c.key] > 0]
+    subject = _subject(left, right)
+    if added and removed and {c.kind for c in added} == {c.kind for c in removed}:
+        stricter = sum(c.prior + c.written for c in added) > sum(c.prior + c.written for c in removed)
+        favoured = _consent_favours(parties, subject, added if stricter else removed, stricter)
+        return [_change(ChangeKind.CONSENT, Direction.CHANGED,
+                        f"{CONSENT_NAMES[added[0].kind]}の要件の変更: {removed[0].text} → {added[0].text}",
+                        removed[0].text, added[0].text, favoured)]
+    changes = []
+    for found, direction in ((added, Direction.ADDED), (removed, Direction.REMOVED)):
+        if found:
+            required = direction == Direction.ADDED
+            favoured = _consent_favours(parties, subject, found, required)
+            changes.append(_consent_change(found, direction, favoured))
+    return changes
+
+
+def condition(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    removed, added = unmatched(left.conditions, right.conditions)
+    if not removed and not added:
+        return []
+    subject = _subject(left, right)
+    if added and removed:
+        old, new = _texts(removed), _texts(added)
+        summary = f"条件の変更: {old} → {new}"
+        return [_change(ChangeKind.CONDITION, Direction.CHANGED, summary, old, new, None)]
+    found = added or removed
+    # A limit (場合に限り), an exception (を除き) or a fault standard narrows where the
+    # sentence applies; a plain 場合 clause may as well widen it, so it says nothing.
+    restricting = any(p.sense in ("limit", "except", "fault") for p in found)
+    narrowed = (bool(added) if restricting else None)
+    return [_change(ChangeKind.CONDITION, Direction.ADDED if added else Direction.REMOVED,
+                    f"条件の{'追加' if added else '削除'}: {_texts(found)}",
+                    None if added else _texts(found), _texts(found) if added else None,
+                    rules.for_restriction(parties, subject, (right if added else left).stance, narrowed))]
+
+
+def scope(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    before, after = Counter(p.key for p in left.scopes), Counter(p.key for p in right.scopes)
+    if before == after:
+        return []
+    added = [p for p in right.scopes if (after - before)[p.key] > 0]
+    removed = [p for p in left.scopes if (before - after)[p.key] > 0]
+    narrower = sum(p.sense == "narrow" for p in added) + sum(p.sense == "wide" for p in removed)
+    wider = sum(p.sense == "wide" for p in added) + sum(p.sense == "narrow" for p in removed)
+    narrowed = True if narrower and not wider else False if wider and not narrower else None
+    what = "限定" if narrowed else "拡大" if narrowed is False else "変更"
+    detail = " / ".join(filter(None, (f"追加「{_texts(added)}」" if added else "",
+                                      f"削除「{_texts(removed)}」" if removed else "")))
+    return [_change(ChangeKind.SCOPE, Direction.CHANGED, f"範囲の{what}: {detail}",
+                    _texts(removed) or None, _texts(added) or None,
+                    rules.for_restriction(parties, _subject(left, right), right.stance, narrowed))]
+
+
+DETECTORS: tuple[Detector, ...] = (modality, negation, party, consent, condition, scope)
+
+
+def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *,
+                     added: bool) -> list[Change]:
+    """What a whole sentence added or removed means: a ただし書, or a consent it requires.
+
+    ``main`` is the sentence a proviso qualifies, the one before it.
+    """
+    text = reading.sentence.text
+    changes = []
+    if text.lstrip().startswith(PROVISO):
+        # A proviso carves an exception out of the sentence before it: it lightens that
+        # sentence's duty, or takes from its right.
+        favoured = None
+        if main is not None:
+            favoured = rules.for_restriction(parties, main.subject, main.stance, narrowed=added)
+        changes.append(_change(ChangeKind.PROVISO, Direction.ADDED if added else Direction.REMOVED,
+                               f"ただし書の{'追加' if added else '削除'}: {_short(text)}",
+                               None if added else "ただし書", "ただし書" if added else None, favoured))
+    if reading.consents:
+        found = list(reading.consents)
+        changes.append(_consent_change(found, Direction.ADDED if added else Direction.REMOVED,
+                                       _consent_favours(parties, reading.subject, found, added)))
+    excerpt = {"revised_excerpt" if added else "original_excerpt": reading.sentence.excerpt()}
+    return [replace(change, **excerpt) for change in changes]
+
+
+def _consent_change(found: Sequence[Consent], direction: Direction, favoured: str | None) -> Change:
+    required = direction == Direction.ADDED
+    text = found[0].text
+    summary = f"{CONSENT_NAMES[found[0].kind]}が{'必要になった' if required else '不要になった'}: {text}"
+    return _change(ChangeKind.CONSENT, direction, summary, None if required else text,
+                   text if required else None, favoured)
+
+
+def _consent_favours(parties: Parties, subject: Group | None, found: Sequence[Consent],
+                     required: bool) -> str | None:
+    """A consent required of X favours the one who gives it; no longer required, X."""
+    giver = next((c.giver for c in found if c.giver), None)
+    actor = subject.single if subject else None
+    if required:
+        return giver if giver in parties.names and giver != actor else parties.other(actor)
+    return actor if actor in parties.names else parties.other(giver)
+
+
+def _same_consent_rule(left: Reading, right: Reading) -> bool:
+    """承諾なく…してはならない and 承諾を得て…することができる: one rule written two ways."""
+    pair = {left.force.modality, right.force.modality}
+    return pair == {Modality.PROHIBITION, Modality.PERMISSION} and bool(left.consents) and \
+        Counter(c.key for c in left.consents) == Counter(c.key for c in right.consents)
+
+
+def _subject(left: Reading, right: Reading) -> Group | None:
+    """The party the sentence speaks of, on the revised side where it names one."""
+    return right.subject or left.subject
+
+
+def _party_change(role: str, before: Group | None, after: Group | None, favoured: str | None) -> Change:
+    old, new = before.text if before else None, after.text if after else None
+    summary = f"{role}の変更: {old or '（定めなし）'} → {new or '（定めなし）'}"
+    return _change(ChangeKind.PARTY, Direction.CHANGED, summary, old, new, favoured)
+
+
+def _members(group: Group | None) -> frozenset[str]:
+    return group.members if group else frozenset()
+
+
+def _change(kind: ChangeKind, direction: Direction, summary: str, before: str | None, after: str | None,
+            favoured: str | None) -> Change:
+    return Change(kind=kind, category="other", original=None, revised=None, direction=direction,
+                  summary=summary, before=before, after=after, favours=favoured)
+
+
+def _located(change: Change, left: Reading, right: Reading) -> Change:
+    return replace(change, original_excerpt=left.sentence.excerpt(), revised_excerpt=right.sentence.excerpt())
+
+
+def _texts(phrases: Sequence[Phrase]) -> str:
+    return "、".join(dict.fromkeys(p.text for p in phrases))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

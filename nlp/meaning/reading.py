@@ -1,0 +1,88 @@
+"""What one sentence says, as the meaning layer compares it: force, roles and qualifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .favours import Stance
+from .markers import FAULT, Consent, Phrase, conditions, consents, scopes
+from .modality import Force, Modality, read_force
+from .parties import Group, Parties
+from .roles import Roles, read_roles
+from .sentences import Sentence
+
+__all__ = ["Reading", "read_sentences"]
+
+# Predicates of a liability or a warranty: negated, they are an exemption, a benefit to X.
+LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任"})
+# Predicates of a right: 請求する, 解除する. Negated, they take from X.
+RIGHTS = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "求める", "行使", "拒む", "拒否"})
+EXEMPTIONS = ("免責", "免れる", "免除", "この限りでない", "この限りではない")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    sentence: Sentence
+    force: Force
+    consents: tuple[Consent, ...]
+    conditions: tuple[Phrase, ...]
+    scopes: tuple[Phrase, ...]
+    roles: Roles | None = None     # from the parse, when one was needed
+    fault_party: Group | None = None  # 乙 of 乙に故意又は重大な過失がある場合
+
+    @property
+    def subject(self) -> Group | None:
+        """The party the sentence speaks of: its subject, else the owner of its topic, else
+        the party a fault condition names (乙に故意又は重大な過失がある場合を除き、責任を負わない)."""
+        roles = self.roles
+        if roles is not None:
+            for group in (roles.actor, roles.bearer, roles.owner):
+                if group is not None:
+                    return group
+        return self.fault_party
+
+    @property
+    def stance(self) -> str:
+        """Whether the sentence gives its subject a right or an exemption, or asks a duty."""
+        if self.force.modality == Modality.PERMISSION:
+            return Stance.RIGHT
+        text = self.sentence.text
+        if any(word in text for word in EXEMPTIONS):
+            return Stance.RIGHT
+        roles = self.roles
+        if roles is not None and roles.negated and roles.predicate in LIABILITY:
+            return Stance.RIGHT
+        if roles is not None and roles.holder is not None:
+            return Stance.RIGHT
+        return Stance.DUTY
+
+    @property
+    def negated(self) -> bool:
+        return bool(self.roles and self.roles.negated)
+
+
+def read_sentences(found: Sequence[Sentence], parties: Parties, engine: Any, *,
+                   parse: Sequence[bool]) -> list[Reading]:
+    """Readings of ``found``; those marked in ``parse`` get roles from one batched parse."""
+    texts = [sentence.text for sentence, wanted in zip(found, parse, strict=True) if wanted]
+    roles = iter(read_roles(texts, parties, engine)) if texts else iter(())
+    readings = []
+    for sentence, wanted in zip(found, parse, strict=True):
+        text = sentence.text
+        found_conditions = tuple(conditions(text, parties))
+        readings.append(Reading(
+            sentence, read_force(text), tuple(consents(text, parties)), found_conditions,
+            tuple(scopes(text, found_conditions)), next(roles) if wanted else None,
+            _fault_party(found_conditions, parties)))
+    return readings
+
+
+def _fault_party(found: Sequence[Phrase], parties: Parties) -> Group | None:
+    for phrase in found:
+        if phrase.sense == "fault" or FAULT.search(phrase.text):
+            groups = parties.groups(phrase.text)
+            if groups:
+                return groups[0]
+    return None

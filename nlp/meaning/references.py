@@ -1,0 +1,49 @@
+"""Citations that still name an article by its old number after the articles were renumbered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from ..result import Change, ChangeKind, Direction, Excerpt
+from ..text import parse_number
+
+__all__ = ["stale_references"]
+
+ARTICLE_REFERENCE = re.compile(
+    r"第(?P<number>[0-9０-９一二三四五六七八九十百]{1,6})条(?!の[0-9０-９一二三四五六七八九十])")
+
+
+def _references(text: str) -> Iterator[tuple[int, int, int]]:
+    for match in ARTICLE_REFERENCE.finditer(text):
+        number = parse_number(match.group("number"))
+        if isinstance(number, int):
+            yield number, match.start(), match.end()
+
+
+def stale_references(original: str, revised: str, *, revised_offset: int, renumbered: Mapping[int, int],
+                     original_label: str | None = None, revised_label: str | None = None) -> list[Change]:
+    """References that still cite an article by its old number.
+
+    ``renumbered`` maps original article numbers to the revised numbers of their
+    counterparts. A citation of 第N条 kept as it was, where article N is now 第M条,
+    points at the wrong article.
+    """
+    cited_before = {number for number, _, _ in _references(original)}
+    changes = []
+    seen = set()
+    for number, start, end in _references(revised):
+        now = renumbered.get(number)
+        if number not in cited_before or now is None or now == number or number in seen:
+            continue
+        seen.add(number)
+        changes.append(Change(
+            kind=ChangeKind.CROSS_REFERENCE, category="other", original=None, revised=None,
+            direction=Direction.CHANGED,
+            summary=f"条番号の参照: 第{number}条 を引用しているが、その条は改訂版では第{now}条",
+            before=f"第{number}条", after=f"第{now}条",
+            revised_excerpt=Excerpt(revised[start:end], revised_offset + start, revised_offset + end),
+            original_clause=original_label, revised_clause=revised_label))
+    return changes
+
+

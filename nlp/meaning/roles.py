@@ -1,0 +1,156 @@
+"""Who does what in a sentence, from GiNZA's dependency parse.
+
+Word order alone misleads in Japanese (振込手数料は甲の負担とする: the topic is the fee, the
+party bearing it sits inside a noun phrase), so the parse decides:
+
+- ``actor``: the party the main predicate is about, its subject (乙は…再委託することができる);
+- ``bearer``: the party bearing a cost or a risk (甲の負担とする, 乙が負担する);
+- ``holder``: the party a right or a result belongs to (著作権は甲に帰属する, 乙が取得する);
+
+and whether the main predicate is negated (保証しない). The main predicate is the root of the
+parse, or, under するものとする / …とする, the verb or noun that ものとする wraps.
+
+A parse costs tens of milliseconds a sentence, so readings are kept per process, keyed by the
+sentence and the parties, and the sentences of a request are parsed in one batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .parties import Group, Parties
+
+__all__ = ["Roles", "read_roles"]
+
+NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "ん"})
+# Predicates whose subject bears a cost, and nouns whose の-modifier does: 甲の負担, 甲の費用で.
+BEAR = frozenset({"負担"})
+BEAR_NOUNS = frozenset({"負担", "費用", "責任と費用"})
+# Predicates a right or a result belongs to: に帰属する, に移転する, が取得する.
+HOLD_TO = frozenset({"帰属", "属する", "移転", "留保"})
+HOLD_BY = frozenset({"取得", "保有", "所有", "留保", "享有"})
+SUBJECT_CASES = frozenset({"は", "が", "も"})
+SUBJECT_DEPS = frozenset({"nsubj", "dislocated", "csubj"})
+# The verb ものとする wraps: 負わないものとする → 負わ, 乙の負担とする → 負担.
+WRAPPERS = frozenset({"もの", "こと"})
+#: Readings kept per process. One holds a few short strings.
+CACHE_SIZE = 4096
+# What may stand before the topic a sentence opens with, when the parse finds no subject: 乙は、…
+TOPIC = re.compile(r"^[^、。]{0,12}?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    actor: Group | None
+    bearer: Group | None
+    holder: Group | None
+    negated: bool
+    predicate: str             # lemma of the main predicate: 負う, 再委託, 負担
+    # The party whose thing the sentence is about: 乙 of 乙の損害賠償額は…上限とする.
+    owner: Group | None = None
+
+
+_CACHE: OrderedDict[tuple[str, tuple[str, ...]], Roles] = OrderedDict()
+
+
+def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Roles]:
+    """The roles of each sentence; the ones not read before are parsed together."""
+    keys = [(text, parties.names) for text in texts]
+    missing = list(dict.fromkeys(key for key in keys if key not in _CACHE))
+    if missing:
+        docs = _parse([text for text, _ in missing], engine)
+        for (text, names), doc in zip(missing, docs, strict=True):
+            _remember((text, names), _roles(doc, text, parties))
+    found = []
+    for key in keys:
+        _CACHE.move_to_end(key)
+        found.append(_CACHE[key])
+    return found
+
+
+def _parse(texts: list[str], engine: Any) -> list[Any]:
+    many = getattr(engine, "parse_many", None)
+    return many(texts) if many is not None else [engine.parse(text) for text in texts]
+
+
+def _remember(key: tuple[str, tuple[str, ...]], roles: Roles) -> None:
+    _CACHE[key] = roles
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+def _roles(doc: Any, text: str, parties: Parties) -> Roles:
+    tokens = list(doc)
+    if not tokens:
+        return Roles(None, None, None, False, "")
+    root = _root(tokens)
+    main = _main_predicate(root)
+    actor = bearer = holder = owner = None
+    for group in parties.groups(text):
+        token = _token_at(tokens, group.end - 1)
+        if token is None:
+            continue
+        case = {child.text for child in token.children if child.dep_ in ("case", "fixed")}
+        dep = token.dep_.split("_")[0]
+        head = token.head
+        if holder is None and (("に" in case and head.lemma_ in HOLD_TO)
+                               or (case & SUBJECT_CASES and head.lemma_ in HOLD_BY)):
+            holder = group
+        elif bearer is None and (("の" in case and head.lemma_ in BEAR_NOUNS)
+                                 or (case & SUBJECT_CASES and head.lemma_ in BEAR)):
+            bearer = group
+        if actor is None and dep in SUBJECT_DEPS and case & SUBJECT_CASES and head in (root, main):
+            actor = group
+        if owner is None and "の" in case and _is_topic(head, (root, main)):
+            owner = group
+    if actor is None:
+        actor = _topic(text, parties)
+    return Roles(actor, bearer, holder, _negated(main), main.lemma_, owner)
+
+
+def _is_topic(token: Any, predicates: tuple[Any, ...]) -> bool:
+    """The token heads a subject or topic of the main predicate (…額は, …義務は)."""
+    marked = any(child.dep_ == "case" and child.text in SUBJECT_CASES for child in token.children)
+    return marked and token.head in predicates and token.dep_.split("_")[0] in SUBJECT_DEPS
+
+
+def _root(tokens: list[Any]) -> Any:
+    roots = [token for token in tokens if token.dep_ == "ROOT"]
+    return roots[-1] if roots else tokens[-1]
+
+
+def _main_predicate(root: Any) -> Any:
+    """The root, or what a closing する wraps: the noun of 負担とする, the verb before ものとする."""
+    if root.lemma_ not in ("する", "なる"):
+        return root
+    for child in root.children:
+        if child.dep_.startswith("obl") and any(c.dep_ == "case" and c.text == "と" for c in child.children):
+            if child.lemma_ in WRAPPERS:
+                verbs = [c for c in child.children if c.dep_.startswith("acl")]
+                return verbs[-1] if verbs else root
+            return child
+    return root
+
+
+def _negated(predicate: Any) -> bool:
+    return any(child.dep_ == "aux" and child.lemma_ in NEGATION_LEMMAS for child in predicate.children)
+
+
+def _token_at(tokens: list[Any], offset: int) -> Any:
+    for token in tokens:
+        if token.idx <= offset < token.idx + len(token.text):
+            return token
+    return None
+
+
+def _topic(text: str, parties: Parties) -> Group | None:
+    """The party a sentence opens with (乙は、…), when the parse found no subject."""
+    for group in parties.groups(text):
+        if TOPIC.match(text[:group.start]) and text[group.end:group.end + 1] == "は":
+            return group
+        break
+    return None

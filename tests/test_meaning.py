@@ -1,0 +1,232 @@
+"""Changes of meaning without a number, and the party each favours, on contract sentences.
+
+Each sentence stands in a small contract whose preamble names the parties, so the parties are
+read as the service reads them; the sentences are those of real contracts (the seeds and the
+model contracts they follow), edited the way a counter-draft edits them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import dev_text
+from nlp.compare import compare
+from nlp.meaning import read_parties
+from nlp.meaning.modality import Force, Modality, read_force, same_force
+from nlp.result import ChangeKind, Direction
+
+KO_OTSU = "株式会社Ａ（以下「甲」という。）と株式会社Ｂ（以下「乙」という。）は、次のとおり契約を締結する。"
+TOS = "この約款は、株式会社Ｃ（以下「当社」といいます。）が提供するサービスの利用者（以下「契約者」といいます。）に適用されます。"
+OUTSOURCING = "委託者（以下「委託者」という。）と受託者（以下「受託者」という。）は、次のとおり業務委託契約を締結する。"
+
+
+def contract(sentence: str, preamble: str) -> str:
+    return (f"業務委託契約書\n\n{preamble}\n\n第1条（目的）\n本契約は、業務の委託について定める。\n\n"
+            f"第2条（本則）\n{sentence}\n\n第3条（協議）\n本契約に定めのない事項は、誠実に協議する。\n")
+
+
+def meaning(original: str, revised: str, engine, preamble: str = KO_OTSU) -> list:
+    result = compare(contract(original, preamble), contract(revised, preamble), engine=engine)
+    return [c for c in result.changes if c.kind != ChangeKind.VALUE]
+
+
+def one(original: str, revised: str, engine, kind: ChangeKind, preamble: str = KO_OTSU):
+    found = meaning(original, revised, engine, preamble)
+    assert [c.kind for c in found] == [kind], [c.summary for c in found]
+    return found[0]
+
+
+# The force of a sentence.
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("乙は、再委託先に対し本契約と同等の義務を負わせるものとする。", Modality.OBLIGATION),
+    ("甲は乙に対し報酬を支払わなければならない。", Modality.OBLIGATION),
+    ("乙は、個人情報を本契約の目的以外に利用してはならない。", Modality.PROHIBITION),
+    ("乙は、業務の全部又は一部を第三者へ再委託することができる。", Modality.PERMISSION),
+    ("甲は運用・サポート業務の全部又は一部を第三者へ再委託できる。", Modality.PERMISSION),
+    ("乙は、合理的なセキュリティ対策を講じるよう努める。", Modality.EFFORT),
+    ("連携データの権利は、原則として当該データを生成した者に帰属する。", Modality.STATEMENT),
+    ("契約者は、当社の承諾なく本サービスを再販してはなりません。", Modality.PROHIBITION),
+    ("当社は、本サービスの内容を変更することができます。", Modality.PERMISSION),
+])
+def test_the_force_is_read_from_the_end_of_the_sentence(sentence, expected):
+    assert read_force(sentence).modality == expected
+
+
+def test_shall_written_as_monotosuru_binds_as_a_statement_or_a_duty_does():
+    soft = read_force("甲乙誠意をもって協議し解決するものとする。")
+    assert soft == Force(Modality.OBLIGATION, soft=True)
+    assert same_force(soft, read_force("甲乙誠意をもって協議し解決する。"))
+    assert same_force(soft, read_force("乙は、これを解決しなければならない。"))
+    assert not same_force(soft, read_force("甲乙誠意をもって協議し解決するよう努める。"))
+
+
+def test_a_duty_softened_to_an_effort_favours_the_party_it_bound(engine):
+    change = one("乙は、納期を遵守しなければならない。", "乙は、納期を遵守するよう努めるものとする。",
+                 engine, ChangeKind.MODALITY)
+    assert (change.before, change.after, change.favours) == ("obligation", "effort", "乙")
+    assert change.original_excerpt.text == "乙は、納期を遵守しなければならない。"
+
+
+def test_a_prohibition_turned_into_a_permission_favours_the_party_now_free(engine):
+    change = one("乙は、秘密情報を第三者に開示してはならない。", "乙は、秘密情報を第三者に開示することができる。",
+                 engine, ChangeKind.MODALITY)
+    assert (change.before, change.after, change.favours) == ("prohibition", "permission", "乙")
+
+
+def test_a_plain_statement_made_a_duty_favours_the_other_party(engine):
+    change = one("1. 乙は、障害を認識した場合、復旧対応を行う。", "1. 乙は、障害を認識した場合、復旧対応を行わなければならない。",
+                 engine, ChangeKind.MODALITY)
+    assert (change.before, change.after, change.favours) == ("statement", "obligation", "甲")
+
+
+def test_monotosuru_added_or_dropped_is_style_not_a_change(engine):
+    assert meaning("紛争は、甲乙誠意をもって協議し解決する。", "紛争は、甲乙誠意をもって協議し解決するものとする。", engine) == []
+    assert meaning("乙は、業務の完了後、報告書を提出するものとする。", "乙は、業務の完了後、報告書を提出しなければならない。",
+                   engine) == []
+
+
+def test_a_verb_replaced_by_its_synonym_is_not_a_change(engine):
+    assert meaning("乙は、月次の点検を行う。", "乙は、月次の点検を実施する。", engine) == []
+
+
+def test_the_same_consent_rule_written_the_other_way_round_is_not_a_change(engine):
+    assert meaning("乙は、甲の事前の書面による承諾なく、本業務を第三者に再委託してはならない。",
+                   "乙は、甲の事前の書面による承諾を得て、本業務を第三者に再委託することができる。", engine) == []
+
+
+# Negation.
+
+def test_a_warranty_denied_then_given_favours_the_party_it_protects(engine):
+    change = one("1. 乙は、対象システムの完全性、正確性又は継続的稼働を保証しない。",
+                 "1. 乙は、対象システムの完全性、正確性又は継続的稼働を保証する。", engine, ChangeKind.NEGATION)
+    assert (change.before, change.after, change.favours) == ("negated", "affirmed", "甲")
+
+
+def test_a_liability_denied_under_monotosuru_is_a_negation(engine):
+    change = one("当社は、契約者に生じた損害について責任を負うものとします。",
+                 "当社は、契約者に生じた損害について責任を負わないものとします。", engine, ChangeKind.NEGATION, TOS)
+    assert (change.after, change.favours) == ("negated", "当社")
+
+
+# Parties.
+
+def test_a_cost_moved_to_the_other_party_favours_the_party_relieved(engine):
+    change = one("本業務に要する費用は、甲が負担する。", "本業務に要する費用は、乙が負担する。", engine, ChangeKind.PARTY)
+    assert (change.before, change.after, change.favours) == ("甲", "乙", "甲")
+
+
+def test_a_bearer_named_inside_a_noun_phrase_is_found_by_the_parse(engine):
+    change = one("3. 振込手数料は乙の負担とする。", "3. 振込手数料は甲の負担とする。", engine, ChangeKind.PARTY)
+    assert (change.before, change.after, change.favours) == ("乙", "甲", "乙")
+
+
+def test_a_right_given_to_the_other_party_favours_its_new_holder(engine):
+    change = one("成果物の著作権は、乙に帰属する。", "成果物の著作権は、甲に帰属する。", engine, ChangeKind.PARTY)
+    assert (change.before, change.after, change.favours) == ("乙", "甲", "甲")
+
+
+def test_a_mutual_duty_made_one_sided_favours_the_party_released(engine):
+    change = one("甲及び乙は、相手方の秘密情報を第三者へ開示してはならない。",
+                 "乙は、甲の秘密情報を第三者へ開示してはならない。", engine, ChangeKind.PARTY)
+    assert (change.before, change.after, change.favours) == ("甲及び乙", "乙", "甲")
+
+
+def test_a_right_to_terminate_taken_from_one_party_favours_the_other(engine):
+    change = one("受託者又は委託者は、相手方が本契約に違反した場合、本契約を解除することができる。",
+                 "委託者は、受託者が本契約に違反した場合、本契約を解除することができる。",
+                 engine, ChangeKind.PARTY, OUTSOURCING)
+    assert (change.before, change.after, change.favours) == ("受託者又は委託者", "委託者", "委託者")
+
+
+def test_parties_are_read_from_the_preamble_as_the_contract_names_them():
+    assert read_parties(TOS).names == ("当社", "契約者")
+    assert read_parties(OUTSOURCING).names == ("委託者", "受託者")
+    assert read_parties(KO_OTSU).names == ("甲", "乙")
+    assert read_parties("株式会社甲野商事（以下「甲」という。）").groups("株式会社甲野商事") == []
+
+
+# Consent, conditions, scope, provisos.
+
+def test_a_consent_required_before_subcontracting_favours_the_party_giving_it(engine):
+    change = one("乙は、本業務を第三者に再委託することができる。",
+                 "乙は、甲の事前の書面による承諾を得て、本業務を第三者に再委託することができる。",
+                 engine, ChangeKind.CONSENT)
+    assert (change.direction, change.favours) == (Direction.ADDED, "甲")
+    assert "承諾" in change.after
+
+
+def test_a_consent_no_longer_needed_favours_the_party_that_needed_it(engine):
+    change = one("契約者は、当社の承諾を得て、本サービスを第三者に利用させることができます。",
+                 "契約者は、本サービスを第三者に利用させることができます。", engine, ChangeKind.CONSENT, TOS)
+    assert (change.direction, change.favours) == (Direction.REMOVED, "契約者")
+
+
+def test_a_liability_limited_to_gross_fault_favours_the_liable_party(engine):
+    change = one("乙は、甲に生じた損害を賠償する。", "乙は、故意又は重大な過失がある場合に限り、甲に生じた損害を賠償する。",
+                 engine, ChangeKind.CONDITION)
+    assert (change.direction, change.favours) == (Direction.ADDED, "乙")
+
+
+def test_an_exception_cut_out_of_an_exemption_favours_the_other_party(engine):
+    change = one("3. 逸失利益、間接損害、特別損害については責任を負わない。",
+                 "3. 逸失利益、間接損害、特別損害については、乙に故意又は重大な過失がある場合を除き、責任を負わない。",
+                 engine, ChangeKind.CONDITION)
+    assert (change.direction, change.favours) == (Direction.ADDED, "甲")
+
+
+def test_a_condition_reworded_only_in_its_numbers_or_parties_is_not_a_condition_change(engine):
+    assert [c.kind for c in meaning("期間満了日の30日前までに甲乙いずれからも異議がない場合、本契約は更新される。",
+                                    "期間満了日の60日前までに甲乙いずれからも異議がない場合、本契約は更新される。",
+                                    engine)] == []
+
+
+def test_damages_narrowed_to_direct_and_ordinary_loss_favour_the_liable_party(engine):
+    change = one("乙は、甲に生じた損害を賠償する。", "乙は、甲に直接かつ現実に生じた通常の損害に限り賠償する。",
+                 engine, ChangeKind.SCOPE)
+    assert change.favours == "乙"
+    assert "通常の" in change.after
+
+
+def test_instructions_limited_to_reasonable_ones_favour_the_party_that_follows_them(engine):
+    change = one("乙は、甲の指示に従う。", "乙は、甲の合理的な指示に従う。", engine, ChangeKind.SCOPE)
+    assert (change.after, change.favours) == ("合理的な", "乙")
+
+
+def test_a_proviso_taking_from_an_exemption_favours_the_other_party(engine):
+    change = one("2. 甲の情報提供の遅れにより業務が遅延した場合、乙はその責任を負わない。",
+                 "2. 甲の情報提供の遅れにより業務が遅延した場合、乙はその責任を負わない。"
+                 "ただし、乙が遅延のおそれを知りながら甲に通知しなかった場合は、この限りでない。",
+                 engine, ChangeKind.PROVISO)
+    assert (change.direction, change.favours) == (Direction.ADDED, "甲")
+
+
+def test_a_clause_reordered_inside_its_sentence_is_not_a_change(engine):
+    assert meaning("乙は、甲の事前の承諾を得て、本業務の一部を第三者に再委託することができる。",
+                   "乙は、本業務の一部を、甲の事前の承諾を得て第三者に再委託することができる。", engine) == []
+
+
+# Definitions.
+
+def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):
+    original = ("秘密保持契約書\n\n" + KO_OTSU + "\n\n第1条（定義）\n本契約において「秘密情報」とは、"
+                "開示者が秘密である旨を明示して開示した技術上の情報をいう。\n\n第2条（秘密保持）\n"
+                "乙は、秘密情報を第三者に開示してはならない。\n\n第3条（返還）\n乙は、秘密情報を返還する。\n")
+    revised = original.replace("秘密である旨を明示して開示した技術上の情報", "開示した技術上又は営業上の一切の情報")
+    change = next(c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.DEFINITION)
+    assert (change.term, change.used_in, change.direction) == ("秘密情報", ("第2条", "第3条"), Direction.CHANGED)
+    assert change.after == "開示者が開示した技術上又は営業上の一切の情報"
+
+
+# A whole counter-draft.
+
+def test_the_counter_draft_of_seed_001_reads_as_a_lawyer_would(engine):
+    result = compare(dev_text("001_original"), dev_text("001_counter_meaning"), engine=engine)
+    found = {(c.original_clause, c.kind.value, c.before, c.after, c.favours) for c in result.changes
+             if c.kind not in (ChangeKind.VALUE, ChangeKind.DEFINITION)}
+    assert ("第6条", "party", "甲", "乙", "甲") in found
+    assert ("第12条", "party", "甲及び乙", "乙", "甲") in found
+    assert ("第19条", "modality", "statement", "effort", None) in found
+    cap = next(c for c in result.changes if c.category == "liability_cap")
+    assert cap.favours == "甲"     # 乙's cap raised from 6 to 12 months of fees
+    assert len(found) == 12
