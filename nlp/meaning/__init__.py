@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 
 from ..engine import Engine
 from ..model import Article, Contract, Span
-from ..result import Change, ChangeKind, Direction
+from ..result import Change, ChangeKind
 from .definitions import definition_changes
-from .favours import for_value
+from .favours import VALUE_RULES, for_court, for_value
 from .kinds import PROVISO, added_or_removed, sentence_changes
-from .parties import Parties, read_parties
+from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
 from .references import stale_references
 from .roles import read_roles
@@ -30,6 +30,8 @@ from .sentences import Sentence, SentencePair, changed_pairs, sentences
 
 __all__ = ["MeaningContext", "Parties", "clause_meaning", "read_parties", "with_favours"]
 
+# Sentences of an article read to find whose duty a value in it measures.
+MAX_ARTICLE_SENTENCES = 4
 NEGATIVE_FORMS = ("ない", "なく", "なかっ", "なけれ", "ず", "ぬ", "ません")
 
 
@@ -87,15 +89,35 @@ def with_favours(changes: Sequence[Change], context: MeaningContext, *,
 
 
 def _value_favours(change: Change, context: MeaningContext, engine: Engine) -> str | None:
-    increased = {Direction.INCREASE: True, Direction.DECREASE: False}.get(change.direction)
-    value, text = (change.revised, context.revised.text) if change.revised else (change.original,
-                                                                                 context.original.text)
-    if increased is None or value is None:
+    parties = context.parties
+    if change.category == "jurisdiction":
+        return for_court(parties, change.original.text if change.original else None,
+                         change.revised.text if change.revised else None)
+    value, contract = change.revised, context.revised
+    if value is None:
+        value, contract = change.original, context.original
+    if value is None or change.category not in VALUE_RULES:
         return None
-    sentence = _sentence_at(text, value.start)
-    roles = read_roles([sentence], context.parties, engine)[0]
+    subject = _subject_at(contract, value.start, parties, engine)
+    return for_value(parties, subject, change.category, change.direction)
+
+
+def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine) -> Group | None:
+    """The party the sentence at ``at`` speaks of, else the one its article's sentences do.
+
+    本条の義務は本契約終了後も5年間存続する names no party: the duty is the article's.
+    """
+    sentence = _sentence_at(contract.text, at)
+    roles = read_roles([sentence], parties, engine)[0]
     subject = roles.actor or roles.owner or roles.bearer
-    return for_value(context.parties, subject, change.category, increased)
+    if subject is not None:
+        return subject
+    article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
+    if article is None:
+        return None
+    found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
+    texts = [sentence.text for sentence in found]
+    return next((roles.actor for roles in read_roles(texts, parties, engine) if roles.actor), None)
 
 
 def _sentence_at(text: str, at: int) -> str:
@@ -124,9 +146,10 @@ def _readings(pairs: Sequence[SentencePair], left: Sequence[Sentence], right: Se
         sentence = pair.original or pair.revised
         assert sentence is not None
         side = left if pair.original else right
-        wanted[id(sentence)] = (sentence, bool(cheap[id(sentence)].consents))
+        proviso = sentence.text.startswith(PROVISO)
+        wanted[id(sentence)] = (sentence, proviso or bool(cheap[id(sentence)].consents))
         main = _before(side, sentence)
-        if sentence.text.startswith(PROVISO) and main is not None:
+        if proviso and main is not None:
             wanted[id(main)] = (main, True)
     entries = list(wanted.values())
     readings = read_sentences([s for s, _ in entries], parties, engine, parse=[p for _, p in entries])

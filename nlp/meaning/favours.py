@@ -13,14 +13,16 @@ party ``Y``:
   result moved to Y favours Y; a consent of Y required of X favours Y;
 - values: a higher cap on X's liability, a longer notice X must give or a longer period in
   which X's right waits, a higher fee or penalty X pays favour Y; a longer time X has to pay
-  favours X; a longer confidentiality period favours the discloser.
+  favours X; a longer confidentiality period favours the discloser; a court moved to a party's
+  seat favours that party.
 """
 
 from __future__ import annotations
 
 from .parties import Group, Parties
 
-__all__ = ["Stance", "duty_moved", "for_burden", "for_restriction", "for_value", "right_moved"]
+__all__ = ["VALUE_RULES", "Stance", "duty_moved", "for_burden", "for_court", "for_restriction", "for_value",
+           "right_moved"]
 
 
 class Stance:
@@ -71,7 +73,7 @@ def right_moved(parties: Parties, before: Group | None, after: Group | None) -> 
 
 
 # For a value, whether more of it weighs on the party the sentence speaks of.
-HEAVIER_WHEN_MORE = {
+VALUE_RULES = {
     "liability_cap": True, "termination_notice": True, "renewal_notice": True, "notice_period": True,
     "spec_change_notice": True, "cure_period": True, "fee": True, "penalty": True,
     "late_interest": True, "service_hours": True, "confidentiality_period": True,
@@ -79,12 +81,36 @@ HEAVIER_WHEN_MORE = {
 }
 
 
-def for_value(parties: Parties, subject: Group | None, category: str, increased: bool | None) -> str | None:
-    """The party a changed value favours, by its category; None for categories no rule covers."""
-    rule = HEAVIER_WHEN_MORE.get(category)
-    if rule is None or increased is None:
+def for_value(parties: Parties, subject: Group | None, category: str, direction: str) -> str | None:
+    """The party a changed value favours, by its category; None for categories no rule covers.
+
+    A cap on X's liability added protects X; removed, it exposes X.
+    """
+    rule = VALUE_RULES.get(category)
+    if rule is None:
         return None
+    if direction in ("added", "removed"):
+        if category != "liability_cap":
+            return None
+        return for_burden(parties, subject, heavier=direction == "removed")
+    if direction not in ("increase", "decrease"):
+        return None
+    increased = direction == "increase"
     return for_burden(parties, subject, increased if rule else not increased)
+
+
+def for_court(parties: Parties, before: str | None, after: str | None) -> str | None:
+    """A dispute moved to the court of a party's seat (乙の本店所在地を管轄する…) favours that party."""
+    def seat(text: str | None) -> str | None:
+        groups = parties.groups(text) if text else []
+        return groups[0].single if groups else None
+
+    old, new = seat(before), seat(after)
+    if new is not None and new != old:
+        return _known(parties, new)
+    if old is not None and new is None and after:
+        return parties.other(old)
+    return None
 
 
 def _members(group: Group | None) -> frozenset[str]:

@@ -22,6 +22,9 @@ from .reading import Reading
 __all__ = ["DETECTORS", "PROVISO", "added_or_removed", "sentence_changes"]
 
 PROVISO = ("ただし", "但し")
+# How a proviso ends tells what it does to the sentence before it.
+EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
+RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
 Detector = Callable[[Reading, Reading, Parties], list[Change]]
@@ -151,11 +154,7 @@ def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *
     text = reading.sentence.text
     changes = []
     if text.lstrip().startswith(PROVISO):
-        # A proviso carves an exception out of the sentence before it: it lightens that
-        # sentence's duty, or takes from its right.
-        favoured = None
-        if main is not None:
-            favoured = rules.for_restriction(parties, main.subject, main.stance, narrowed=added)
+        favoured = _proviso_favours(reading, main, parties, added)
         changes.append(_change(ChangeKind.PROVISO, Direction.ADDED if added else Direction.REMOVED,
                                f"ただし書の{'追加' if added else '削除'}: {_short(text)}",
                                None if added else "ただし書", "ただし書" if added else None, favoured))
@@ -165,6 +164,25 @@ def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *
                                        _consent_favours(parties, reading.subject, found, added)))
     excerpt = {"revised_excerpt" if added else "original_excerpt": reading.sentence.excerpt()}
     return [replace(change, **excerpt) for change in changes]
+
+
+def _proviso_favours(proviso: Reading, main: Reading | None, parties: Parties, added: bool) -> str | None:
+    """Whom a ただし書 favours, by what it does to the sentence before it.
+
+    …この限りでない carves an exception out of it: that lightens its duty or takes from its
+    right. …すれば足りる relaxes what it asks of its subject. Any other proviso is a rule of its
+    own: a right it gives favours its holder, a duty it sets favours the other party.
+    """
+    text = proviso.sentence.text
+    if any(word in text for word in EXCEPTIONS):
+        if main is None:
+            return None
+        return rules.for_restriction(parties, main.subject, main.stance, narrowed=added)
+    if any(word in text for word in RELAXATIONS):
+        subject = proviso.subject or (main.subject if main else None)
+        return rules.for_burden(parties, subject, heavier=not added)
+    heavier = proviso.stance == rules.Stance.DUTY
+    return rules.for_burden(parties, proviso.subject, heavier if added else not heavier)
 
 
 def _consent_change(found: Sequence[Consent], direction: Direction, favoured: str | None) -> Change:

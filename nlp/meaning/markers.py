@@ -40,7 +40,7 @@ CONSENT_WORDS = {"承諾": "consent", "同意": "consent", "承認": "consent", 
 # A condition: a clause up to 場合/とき and what follows it, or up to a limiting marker.
 CONDITION = re.compile(r"""
     (?P<text>[^、。]{1,80}?
-      (?:(?:場合|とき|時)(?:に限り|に限って|を除き|を除いて|を除く|において|には|は|でも|であっても|、)
+      (?:(?:場合|とき|時)\u3000*(?:に限り|に限って|を除き|を除いて|を除く|において|には|は|でも|であっても|、)
         |ない限り|を除き|を除いて|を除く(?!。)))
 """, re.VERBOSE)
 FAULT = re.compile(r"故意(?:又は|若しくは|もしくは|または|・)?(?:重大な過失|重過失)|故意又は過失|重大な過失"
@@ -52,6 +52,8 @@ WIDE = re.compile(r"直接(?:又は|または|若しくは|・)間接|直接間�
 NARROW = re.compile(r"直接(?:かつ現実に|的(?:な|に)|の)?|現実に|通常(?:の|かつ)|合理的(?:な|に)?|相当な範囲"
                     r"|必要(?:な|最小限の?)範囲|範囲(?:内)?(?:で|において)|重要な|重大な(?!過失)|主要な|著しく"
                     r"|著しい|軽微な|のみ|(?<!場合)(?<!とき)に限り|を限度")
+BRACKETED = re.compile(r"[（(][^（()）]{1,200}[）)]")
+BLANK = "\u3000"
 NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百千万億.．,，]+")
 # Conditions that differ this little are one condition reworded.
 SAME_CONDITION = 0.8
@@ -110,17 +112,29 @@ def _giver(sentence: str, start: int, parties: Parties) -> tuple[str | None, int
 def conditions(sentence: str, parties: Parties) -> list[Phrase]:
     """The conditions and exceptions of a sentence, each with its sense."""
     found = []
-    for match in CONDITION.finditer(sentence):
-        text = match.group("text").strip("、 ")
+    for match in CONDITION.finditer(_bracketed_out(sentence)):
+        text = match.group("text").replace(BLANK, "").strip("、 ")
         sense = "except" if re.search("除", text[-6:]) else "limit" if LIMITING.search(text[-6:]) else \
             "fault" if FAULT.search(text) else "when"
         found.append(Phrase(text, phrase_key(text, parties), sense, match.start(), match.end()))
+    for match in BRACKETED.finditer(sentence):
+        inner = match.group(0)[1:-1]
+        for phrase in conditions(inner, parties) if CONDITION.search(inner) else ():
+            found.append(Phrase(phrase.text, phrase.key, phrase.sense, match.start() + 1 + phrase.start,
+                                match.start() + 1 + phrase.end))
+    # A condition that is a consent (甲の承諾を得た場合に限り) is the consent's to report.
+    found = [phrase for phrase in found if not CONSENT.search(phrase.text)]
     covered = [(p.start, p.end) for p in found]
     for match in FAULT.finditer(sentence):
         if not any(s <= match.start() < e for s, e in covered):
             found.append(Phrase(match.group(0), phrase_key(match.group(0), parties), "fault",
                                 match.start(), match.end()))
     return found
+
+
+def _bracketed_out(sentence: str) -> str:
+    """The sentence with its bracketed asides blanked, same length: （…を除く。） is a phrase of its own."""
+    return BRACKETED.sub(lambda m: BLANK * len(m.group(0)), sentence)
 
 
 def scopes(sentence: str, conditions_found: Sequence[Phrase]) -> list[Phrase]:

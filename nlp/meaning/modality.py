@@ -26,17 +26,18 @@ class Modality(StrEnum):
 MODALITY_NAMES = {Modality.OBLIGATION: "義務", Modality.PROHIBITION: "禁止", Modality.EFFORT: "努力義務",
                   Modality.PERMISSION: "権利・任意", Modality.STATEMENT: "確認的規定"}
 
-# Checked in order on the end of the sentence: the first that matches decides.
+# Checked in order on the end of the sentence: the first that matches decides, so that
+# できるものとする is a permission and not the obligation its ものとする would make it.
 PATTERNS: tuple[tuple[Modality, re.Pattern[str]], ...] = (
     (Modality.EFFORT, re.compile(r"努め|努力する|努力します")),
     (Modality.PROHIBITION, re.compile(r"て?は(?:なら|いけ)(?:ない|ず|ません)|ことはでき(?:ない|ず|ません)"
                                       r"|することができ(?:ない|ず|ません)|禁止する|禁止します|禁じる"
                                       r"|てはなりません")),
+    (Modality.PERMISSION, re.compile(r"ことができる|ことができます|できるものとする|できるものとします"
+                                     r"|できる。?$|できます。?$")),
     (Modality.OBLIGATION, re.compile(r"なければならない|なければならず|なければなりません"
                                      r"|義務を負う|義務を負い|必要がある|必要があります|を要する"
                                      r"|ものとする|ものとします")),
-    (Modality.PERMISSION, re.compile(r"ことができる|ことができます|できるものとする|できるものとします"
-                                     r"|できる。?$|できます。?$")),
 )
 # The obligation a drafter writes out of habit: alone among the obligation markers.
 SOFT_OBLIGATION = re.compile(r"ものとする|ものとします")

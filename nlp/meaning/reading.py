@@ -20,6 +20,8 @@ LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任
 # Predicates of a right: 請求する, 解除する. Negated, they take from X.
 RIGHTS = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "求める", "行使", "拒む", "拒否"})
 EXEMPTIONS = ("免責", "免れる", "免除", "この限りでない", "この限りではない")
+# A cap or a limit on what X owes is X's protection: 乙の損害賠償額は…を上限とする.
+LIMITS = ("上限とする", "上限とします", "限度とする", "限度とします", "を超えない", "を超えて")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +36,11 @@ class Reading:
 
     @property
     def subject(self) -> Group | None:
-        """The party the sentence speaks of: its subject, else the owner of its topic, else
-        the party a fault condition names (乙に故意又は重大な過失がある場合を除き、責任を負わない)."""
+        """The party the sentence speaks of: its subject, bearer or holder, a party in its topic,
+        else the party a fault condition names (乙に故意又は重大な過失がある場合を除き、責任を負わない)."""
         roles = self.roles
         if roles is not None:
-            for group in (roles.actor, roles.bearer, roles.owner):
+            for group in (roles.actor, roles.bearer, roles.holder, roles.owner):
                 if group is not None:
                     return group
         return self.fault_party
@@ -49,7 +51,7 @@ class Reading:
         if self.force.modality == Modality.PERMISSION:
             return Stance.RIGHT
         text = self.sentence.text
-        if any(word in text for word in EXEMPTIONS):
+        if any(word in text for word in EXEMPTIONS + LIMITS):
             return Stance.RIGHT
         roles = self.roles
         if roles is not None and roles.negated and roles.predicate in LIABILITY:

@@ -50,7 +50,7 @@ class Roles:
     holder: Group | None
     negated: bool
     predicate: str             # lemma of the main predicate: 負う, 再委託, 負担
-    # The party whose thing the sentence is about: 乙 of 乙の損害賠償額は…上限とする.
+    # A party inside the topic the sentence is about: 乙 of 乙の損害賠償額は…上限とする.
     owner: Group | None = None
 
 
@@ -105,17 +105,25 @@ def _roles(doc: Any, text: str, parties: Parties) -> Roles:
             bearer = group
         if actor is None and dep in SUBJECT_DEPS and case & SUBJECT_CASES and head in (root, main):
             actor = group
-        if owner is None and "の" in case and _is_topic(head, (root, main)):
+        if owner is None and _in_topic(token, (root, main)):
             owner = group
     if actor is None:
         actor = _topic(text, parties)
     return Roles(actor, bearer, holder, _negated(main), main.lemma_, owner)
 
 
-def _is_topic(token: Any, predicates: tuple[Any, ...]) -> bool:
-    """The token heads a subject or topic of the main predicate (…額は, …義務は)."""
-    marked = any(child.dep_ == "case" and child.text in SUBJECT_CASES for child in token.children)
-    return marked and token.head in predicates and token.dep_.split("_")[0] in SUBJECT_DEPS
+def _in_topic(token: Any, predicates: tuple[Any, ...]) -> bool:
+    """The token stands inside the subject or topic phrase of the main predicate.
+
+    乙 of 乙の損害賠償額は…上限とする, or of 乙が負う損害賠償責任の総額は…上限とする.
+    """
+    for ancestor in token.ancestors:
+        if ancestor in predicates:
+            return False
+        marked = any(child.dep_ == "case" and child.text in SUBJECT_CASES for child in ancestor.children)
+        if marked and ancestor.head in predicates and ancestor.dep_.split("_")[0] in SUBJECT_DEPS:
+            return True
+    return False
 
 
 def _root(tokens: list[Any]) -> Any:

@@ -6,7 +6,6 @@ normalisation) in the other draft changed nothing, wherever it moved.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,8 +15,10 @@ from ..text import normalize
 
 __all__ = ["Sentence", "SentencePair", "changed_pairs", "sentences"]
 
-# A sentence ends at 。 or at a line break (list items have no 。).
-SENTENCE = re.compile(r"[^。\n]+(?:。|$)", re.MULTILINE)
+OPENING = "（(「『［【〔"
+CLOSING = "）)」』］】〕"
+# Characters after which an unclosed bracket no longer keeps a 。 inside the sentence.
+MAX_BRACKETED = 400
 #: Two sentences are the same sentence, edited, when at least this share of their character
 #: bigrams is common (Dice): 納期を遵守しなければならない / 納期を遵守するよう努めるものとする score 0.38;
 #: two different sentences of one clause rarely pass 0.3.
@@ -46,19 +47,38 @@ class SentencePair:
 def sentences(text: str, offset: int = 0) -> list[Sentence]:
     """The sentences of ``text``, offsets shifted by ``offset``.
 
-    Noise (markup, page headers) is blanked out of ``text`` by the caller, same length, so
-    offsets stay those of the document.
+    A sentence ends at 。 outside brackets, or at a line break: （…を除く。） and 「…とする。」
+    stay inside the sentence that holds them. Noise (markup, page headers) is blanked out of
+    ``text`` by the caller, same length, so offsets stay those of the document.
     """
     found = []
-    for match in SENTENCE.finditer(text):
-        start = match.start()
-        raw = match.group(0)
+    for start, end in _spans(text):
+        raw = text[start:end]
         body = raw.strip()
         key = normalize(body).text
         if len(key) >= 2:
             lead = len(raw) - len(raw.lstrip())
             found.append(Sentence(body, offset + start + lead, offset + start + lead + len(body), key))
     return found
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = depth = 0
+    for at, char in enumerate(text):
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING and depth:
+            depth -= 1
+        elif char == "\n" or (char == "。" and depth == 0):
+            end = at + 1 if char == "。" else at
+            spans.append((start, end))
+            start, depth = at + 1, 0
+        # A bracket left open past a long stretch is a typo, not a quotation.
+        if depth and at - start > MAX_BRACKETED:
+            depth = 0
+    spans.append((start, len(text)))
+    return spans
 
 
 def changed_pairs(original: Sequence[Sentence], revised: Sequence[Sentence]) -> list[SentencePair]:
