@@ -206,6 +206,84 @@ def test_a_clause_reordered_inside_its_sentence_is_not_a_change(engine):
                    "乙は、本業務の一部を、甲の事前の承諾を得て第三者に再委託することができる。", engine) == []
 
 
+def test_notice_before_a_change_required_where_it_was_waived_favours_the_customer(engine):
+    change = one("当社は、契約者に事前に通知することなく、本サービスの内容を変更することができます。",
+                 "当社は、契約者に事前に通知した上で、本サービスの内容を変更することができます。",
+                 engine, ChangeKind.CONSENT, TOS)
+    assert (change.direction, change.favours) == (Direction.ADDED, "契約者")
+
+
+def test_a_consent_written_as_without_consent_in_a_prohibition_is_required(engine):
+    change = one("受託者は、本業務を第三者に再委託してはならない。",
+                 "受託者は、委託者の書面による承諾なく、本業務を第三者に再委託してはならない。",
+                 engine, ChangeKind.CONSENT, OUTSOURCING)
+    # A ban softened into a consent requirement: the subcontractor may now ask.
+    assert change.direction == Direction.ADDED
+
+
+def test_an_exemption_no_longer_covering_gross_fault_favours_the_customer(engine):
+    found = meaning("当社は、本サービスの提供に関して一切の責任を負わないものとします。",
+                    "当社は、本サービスの提供に関して当社の故意又は重大な過失による場合を除き、責任を負わないものとします。",
+                    engine, TOS)
+    assert {(c.kind, c.favours) for c in found} == {(ChangeKind.CONDITION, "契約者"), (ChangeKind.SCOPE, "契約者")}
+
+
+def test_a_trigger_raised_from_fault_to_gross_fault_favours_the_party_at_fault(engine):
+    change = one("甲は、乙の責めに帰すべき事由により損害を被った場合、乙に対し損害賠償を請求できる。",
+                 "甲は、乙の故意又は重大な過失により損害を被った場合に限り、乙に対し損害賠償を請求できる。",
+                 engine, ChangeKind.CONDITION)
+    assert (change.direction, change.favours) == (Direction.CHANGED, "乙")
+
+
+def test_a_trigger_qualified_as_material_narrows_the_right_it_sets_off(engine):
+    change = one("甲は、乙の報告に不備がある場合には、乙に修正を求めることができる。",
+                 "甲は、乙の報告に重大な不備がある場合には、乙に修正を求めることができる。", engine, ChangeKind.CONDITION)
+    assert change.favours == "乙"
+
+
+def test_an_exception_in_brackets_is_read_as_a_condition_of_its_own(engine):
+    change = one("次の場合、甲は無償サポートの対象外とすることができる。",
+                 "次の場合（甲の責めに帰すべき事由による場合を除く。）、甲は無償サポートの対象外とすることができる。",
+                 engine, ChangeKind.CONDITION)
+    assert (change.after, change.favours) == ("甲の責めに帰すべき事由による場合を除く", "乙")
+
+
+def test_a_proviso_that_only_relaxes_a_duty_favours_the_party_it_binds(engine):
+    change = one("甲は次の場合、事前に乙へ通知の上、サービスを停止できる。",
+                 "甲は次の場合、事前に乙へ通知の上、サービスを停止できる。"
+                 "ただし、緊急やむを得ないときは、事後速やかに通知すれば足りる。", engine, ChangeKind.PROVISO)
+    assert change.favours == "甲"
+
+
+def test_a_ban_lifted_together_with_its_consent_is_read_as_both(engine):
+    found = meaning("乙は、甲の承諾を得なければ、本業務を再委託できない。", "乙は、本業務を再委託できる。", engine)
+    assert {(c.kind, c.before, c.after, c.favours) for c in found} == {
+        (ChangeKind.MODALITY, "prohibition", "permission", "乙"), (ChangeKind.CONSENT, "甲の承諾を得", None, "乙")}
+
+
+def test_a_cost_reimbursed_only_within_reason_favours_the_party_paying_it(engine):
+    change = one("甲は、乙に対し、乙が負担した費用を償還する。",
+                 "甲は、乙に対し、乙が負担した費用のうち合理的な範囲のものに限り償還する。", engine, ChangeKind.SCOPE)
+    assert change.favours == "甲"
+
+
+def test_the_court_moved_to_a_partys_seat_favours_that_party(engine):
+    original = contract("本契約に関する紛争は、甲の本店所在地を管轄する地方裁判所を第一審の専属的合意管轄裁判所とする。", KO_OTSU)
+    revised = original.replace("甲の本店所在地", "乙の本店所在地")
+    court = next(c for c in compare(original, revised, engine=engine).changes if c.category == "jurisdiction")
+    assert court.favours == "乙"
+
+
+def test_a_longer_confidentiality_period_favours_the_discloser_named_in_the_article(engine):
+    article = ("乙は、甲の秘密情報を第三者に開示してはならない。\n"
+               "2. 前項の秘密保持義務は、本契約終了後も3年間存続する。")
+    original = contract(article, KO_OTSU)
+    revised = original.replace("3年間", "5年間")
+    period = next(c for c in compare(original, revised, engine=engine).changes
+                  if c.category == "confidentiality_period")
+    assert period.favours == "甲"
+
+
 # Definitions.
 
 def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):

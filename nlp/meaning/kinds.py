@@ -8,13 +8,14 @@ run in :data:`DETECTORS` order; a sentence rewritten from 承諾なく…して�
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..result import Change, ChangeKind, Direction
 from . import favours as rules
-from .markers import Consent, Phrase, unmatched
+from .markers import FAULT, Consent, Phrase, reworded, scopes, unmatched
 from .modality import MODALITY_NAMES, Modality, burden, same_force
 from .parties import Group, Parties
 from .reading import Reading
@@ -26,6 +27,7 @@ PROVISO = ("ただし", "但し")
 EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
 RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
+GROSS_FAULT = re.compile(r"故意|重大な過失|重過失")
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
 Detector = Callable[[Reading, Reading, Parties], list[Change]]
 
@@ -107,22 +109,61 @@ def consent(left: Reading, right: Reading, parties: Parties) -> list[Change]:
 
 def condition(left: Reading, right: Reading, parties: Parties) -> list[Change]:
     removed, added = unmatched(left.conditions, right.conditions)
-    if not removed and not added:
-        return []
     subject = _subject(left, right)
+    if not removed and not added:
+        return _condition_reworded(left, right, parties)
     if added and removed:
         old, new = _texts(removed), _texts(added)
-        summary = f"条件の変更: {old} → {new}"
-        return [_change(ChangeKind.CONDITION, Direction.CHANGED, summary, old, new, None)]
+        # An exception or a limit that appears narrows; one that goes widens.
+        narrowed = _restricting(added) - _restricting(removed)
+        return [_change(ChangeKind.CONDITION, Direction.CHANGED, f"条件の変更: {old} → {new}", old, new,
+                        rules.for_restriction(parties, subject, right.stance, _sign(narrowed)))]
     found = added or removed
     # A limit (場合に限り), an exception (を除き) or a fault standard narrows where the
     # sentence applies; a plain 場合 clause may as well widen it, so it says nothing.
-    restricting = any(p.sense in ("limit", "except", "fault") for p in found)
-    narrowed = (bool(added) if restricting else None)
+    narrowed = bool(added) if _restricting(found) else None
     return [_change(ChangeKind.CONDITION, Direction.ADDED if added else Direction.REMOVED,
                     f"条件の{'追加' if added else '削除'}: {_texts(found)}",
                     None if added else _texts(found), _texts(found) if added else None,
                     rules.for_restriction(parties, subject, (right if added else left).stance, narrowed))]
+
+
+def _condition_reworded(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    """A condition kept but qualified: 不備がある場合 → 重大な不備がある場合."""
+    for old, new in reworded(left.conditions, right.conditions):
+        before, after = Counter(_scope_keys(old.text)), Counter(_scope_keys(new.text))
+        if before == after:
+            continue
+        added = [(key, sense) for key, sense in (after - before)]
+        removed = [(key, sense) for key, sense in (before - after)]
+        narrowed = sum(s == "narrow" for _, s in added) + sum(s == "wide" for _, s in removed) \
+            - sum(s == "wide" for _, s in added) - sum(s == "narrow" for _, s in removed)
+        # A narrower trigger applies in fewer cases: the sentence applies less.
+        return [_change(ChangeKind.CONDITION, Direction.CHANGED, f"条件の変更: {old.text} → {new.text}",
+                        old.text, new.text,
+                        rules.for_restriction(parties, _subject(left, right), right.stance, _sign(narrowed)))]
+    return []
+
+
+def _scope_keys(text: str) -> list[tuple[str, str]]:
+    return [(phrase.key, phrase.sense) for phrase in scopes(text, ())]
+
+
+def _restricting(found: Sequence[Phrase]) -> int:
+    """How much the phrases restrict where a sentence applies: a limit or an exception counts
+    one, a fault standard one (過失, 責めに帰すべき事由) or two (故意, 重大な過失)."""
+    score = 0
+    for phrase in found:
+        score += phrase.sense in ("limit", "except")
+        if GROSS_FAULT.search(phrase.text):
+            score += 2
+        elif FAULT.search(phrase.text):
+            score += 1
+    return score
+
+
+def _sign(value: int) -> bool | None:
+    return True if value > 0 else False if value < 0 else None
 
 
 def scope(left: Reading, right: Reading, parties: Parties) -> list[Change]:

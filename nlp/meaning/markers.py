@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from .parties import Parties
 
-__all__ = ["FAULT", "Consent", "Phrase", "conditions", "consents", "phrase_key", "scopes", "unmatched"]
+__all__ = ["FAULT", "Consent", "Phrase", "conditions", "consents", "phrase_key", "reworded", "scopes",
+           "unmatched"]
 
 CONSENT = re.compile(r"""
     (?P<before>事前の|事前に|予めの|あらかじめの?|予め)?
@@ -34,6 +35,8 @@ PRIOR_NOTICE = re.compile(r"""
     (?:事前に|予め|あらかじめ)(?:書面(?:で|により|をもって))?[^、。]{0,12}?(?P<what>通知|届出|届け出|報告|連絡)
   | (?P<after>通知|届出|届け出|報告)(?:した上で|したうえで|の上)
 """, re.VERBOSE)
+WAIVING = frozenset({"なく", "なしに", "なしで", "無く", "無しに", "を得ず"})
+WITHOUT = re.compile(r"(?:する)?(?:ことなく|ことなしに|せずに|せず|しないで|なく|なしに)")
 CONSENT_WORDS = {"承諾": "consent", "同意": "consent", "承認": "consent", "許可": "consent",
                  "許諾": "consent", "了承": "consent", "了解": "consent",
                  "指示": "instruction", "指図": "instruction"}
@@ -41,7 +44,7 @@ CONSENT_WORDS = {"承諾": "consent", "同意": "consent", "承認": "consent", 
 CONDITION = re.compile(r"""
     (?P<text>[^、。]{1,80}?
       (?:(?:場合|とき|時)\u3000*(?:に限り|に限って|を除き|を除いて|を除く|において|には|は|でも|であっても|、)
-        |ない限り|を除き|を除いて|を除く(?!。)))
+        |ない限り|を除き|を除いて|を除く(?!。)|求めに応じて?|必要に応じて?))
 """, re.VERBOSE)
 FAULT = re.compile(r"故意(?:又は|若しくは|もしくは|または|・)?(?:重大な過失|重過失)|故意又は過失|重大な過失"
                    r"|重過失|責めに帰すべき事由|責に帰すべき事由|帰責事由")
@@ -85,17 +88,27 @@ class Phrase:
     end: int
 
 
-def consents(sentence: str, parties: Parties) -> list[Consent]:
+def consents(sentence: str, parties: Parties, *, prohibits: bool = False) -> list[Consent]:
+    """The consents, instructions and prior notices the sentence requires.
+
+    承諾なく / 通知することなく require the consent or the notice only in a prohibition
+    (承諾なく…してはならない); elsewhere they waive it (通知することなく…変更できる).
+    """
     found = []
     for match in CONSENT.finditer(sentence):
-        if match.group("what") in ("指示", "指図") and match.group("how") in ("を得", "なく", "なしに"):
+        what, how = match.group("what"), match.group("how")
+        if what in ("指示", "指図") and how in ("を得", "なく", "なしに"):
+            continue
+        if how in WAIVING and not prohibits:
             continue
         start = match.start()
         giver = _giver(sentence, start, parties)
         text = sentence[giver[1] if giver[0] else start:match.end()]
-        found.append(Consent(CONSENT_WORDS[match.group("what")], text, bool(match.group("before")),
+        found.append(Consent(CONSENT_WORDS[what], text, bool(match.group("before")),
                              "書面" in match.group(0), giver[0]))
     for match in PRIOR_NOTICE.finditer(sentence):
+        if WITHOUT.match(sentence, match.end()) and not prohibits:
+            continue
         found.append(Consent("notice", match.group(0), True, "書面" in match.group(0), None))
     return found
 
@@ -177,6 +190,19 @@ def unmatched(left: Iterable[Phrase], right: Iterable[Phrase]) -> tuple[list[Phr
         else:
             rest.remove(match)
     return alone, rest
+
+
+def reworded(left: Iterable[Phrase], right: Iterable[Phrase]) -> list[tuple[Phrase, Phrase]]:
+    """Phrases near-equal but not equal on the two sides: 不備がある場合 / 重大な不備がある場合."""
+    rest = [phrase for phrase in right]
+    pairs = []
+    for phrase in left:
+        match = next((other for other in rest if _similar(phrase.key, other.key)), None)
+        if match is not None:
+            rest.remove(match)
+            if match.key != phrase.key:
+                pairs.append((phrase, match))
+    return pairs
 
 
 def _similar(a: str, b: str) -> bool:

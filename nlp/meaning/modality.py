@@ -32,7 +32,7 @@ PATTERNS: tuple[tuple[Modality, re.Pattern[str]], ...] = (
     (Modality.EFFORT, re.compile(r"努め|努力する|努力します")),
     (Modality.PROHIBITION, re.compile(r"て?は(?:なら|いけ)(?:ない|ず|ません)|ことはでき(?:ない|ず|ません)"
                                       r"|することができ(?:ない|ず|ません)|禁止する|禁止します|禁じる"
-                                      r"|てはなりません")),
+                                      r"|てはなりません|できない。?$|できません。?$")),
     (Modality.PERMISSION, re.compile(r"ことができる|ことができます|できるものとする|できるものとします"
                                      r"|できる。?$|できます。?$")),
     (Modality.OBLIGATION, re.compile(r"なければならない|なければならず|なければなりません"

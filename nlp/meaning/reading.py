@@ -74,8 +74,10 @@ def read_sentences(found: Sequence[Sentence], parties: Parties, engine: Any, *,
     for sentence, wanted in zip(found, parse, strict=True):
         text = sentence.text
         found_conditions = tuple(conditions(text, parties))
+        force = read_force(text)
+        prohibits = force.modality == Modality.PROHIBITION
         readings.append(Reading(
-            sentence, read_force(text), tuple(consents(text, parties)), found_conditions,
+            sentence, force, tuple(consents(text, parties, prohibits=prohibits)), found_conditions,
             tuple(scopes(text, found_conditions)), next(roles) if wanted else None,
             _fault_party(found_conditions, parties)))
     return readings
