@@ -50,6 +50,7 @@ class Category(StrEnum):
     CONFIDENTIALITY_PERIOD = "confidentiality_period"
     LIABILITY_CAP = "liability_cap"
     CONTRACT_TERM = "contract_term"
+    RENEWAL_TERM = "renewal_term"
     RENEWAL_NOTICE = "renewal_notice"
     TERMINATION_NOTICE = "termination_notice"
     CURE_PERIOD = "cure_period"
@@ -125,6 +126,7 @@ CATEGORY_LABELS: dict[Category, str] = {
     Category.CONFIDENTIALITY_PERIOD: "秘密保持義務の存続期間",
     Category.LIABILITY_CAP: "責任上限",
     Category.CONTRACT_TERM: "契約期間",
+    Category.RENEWAL_TERM: "更新後の期間",
     Category.RENEWAL_NOTICE: "更新拒絶の通知期限",
     Category.TERMINATION_NOTICE: "解約の通知期限",
     Category.CURE_PERIOD: "是正期間",
@@ -595,7 +597,11 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.NOTICE_PERIOD, _ADVANCE),
     Rule(Category.PAYMENT_DUE, frozenset({Kind.DEADLINE}), sentence=re.compile(r"支払|振込|振り込")),
     Rule(Category.PAYMENT_DUE, frozenset({Kind.DURATION}), sentence=re.compile(r"支払期限|支払期日|支払日")),
-    # The length of a renewal (同一条件でさらに1年間更新) is a contract term as well.
+    # The length of a renewal (同一条件でさらに1年間更新) is not the term of the contract: a
+    # renewal clause added to a one-year contract adds no new contract term.
+    Rule(Category.RENEWAL_TERM, frozenset({Kind.DURATION}),
+         sentence=re.compile(r"(?:さらに|更に|同一期間|ごとに|毎に)[^、。]{0,6}(?:間)?(?:ずつ)?(?:更新|延長)"
+                             r"|[年月日]間?(?:ずつ)?(?:自動的に|自動)?(?:更新|延長)")),
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), sentence=re.compile(r"有効期間|契約期間|更新")),
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), topic=re.compile(r"契約期間|有効期間")),
     Rule(Category.FEE, frozenset({Kind.AMOUNT}),

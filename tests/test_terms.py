@@ -164,11 +164,19 @@ def test_every_spelling_of_a_month_is_one_month(written):
     assert one(f"期間満了の{written}前までに通知する。")[1:] == (1, Unit.MONTH)
 
 
-def test_renewal_length_is_a_contract_term_and_its_notice_a_renewal_notice():
+def test_renewal_length_is_its_own_term_and_its_notice_a_renewal_notice():
     text = ("2. 期間満了日の30日前までに甲乙いずれからも書面による異議がない場合、"
             "本契約は同一条件でさらに1年間更新されるものとする。")
     assert [(t.category, t.value, t.unit) for t in extract_terms(text, heading="契約期間")] == [
-        (Category.RENEWAL_NOTICE, 30, Unit.DAY), (Category.CONTRACT_TERM, 1, Unit.YEAR)]
+        (Category.RENEWAL_NOTICE, 30, Unit.DAY), (Category.RENEWAL_TERM, 1, Unit.YEAR)]
+
+
+def test_a_renewal_clause_added_to_a_contract_adds_no_contract_term():
+    term = "本契約の有効期間は、締結日から1年間とする。"
+    renewal = ("期間満了日の1か月前までに書面による異議がない場合、本契約は同一条件でさらに1年間更新されるものとし、"
+               "以後も同様とする。")
+    found = [(t.category, t.value) for t in extract_terms(term + renewal, heading="契約期間")]
+    assert found == [(Category.CONTRACT_TERM, 1), (Category.RENEWAL_NOTICE, 1), (Category.RENEWAL_TERM, 1)]
 
 
 def test_advance_and_deadline_kinds_are_told_apart():
@@ -320,7 +328,7 @@ def test_seed_003_terms_are_found_in_their_clauses():
     found = {(n, t.category, t.value, t.unit) for n in articles(text) for t in terms_of(text, n)}
     assert {
         (2, Category.NOTICE_PERIOD, 14, Unit.DAY),
-        (12, Category.CONTRACT_TERM, 1, Unit.MONTH),
+        (12, Category.RENEWAL_TERM, 1, Unit.MONTH),     # 自動的に1ヶ月間更新される
         (24, Category.NOTICE_PERIOD, 2, Unit.MONTH),
         (32, Category.PENALTY, 2, Unit.TIMES),
         (33, Category.LATE_INTEREST, 14.5, Unit.PERCENT),
