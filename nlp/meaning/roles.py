@@ -24,7 +24,7 @@ from typing import Any
 
 from .parties import Group, Parties
 
-__all__ = ["Roles", "read_roles"]
+__all__ = ["Roles", "read_roles", "unread"]
 
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "ん"})
 # Predicates whose subject bears a cost, and nouns whose の-modifier does: 甲の負担, 甲の費用で.
@@ -70,6 +70,11 @@ def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Role
         _CACHE.move_to_end(key)
         found.append(_CACHE[key])
     return found
+
+
+def unread(texts: Sequence[str], parties: Parties) -> list[str]:
+    """The texts not read before: the ones a call to :func:`read_roles` would parse."""
+    return list(dict.fromkeys(text for text in texts if (text, parties.names) not in _CACHE))
 
 
 def _parse(texts: list[str], engine: Any) -> list[Any]:
