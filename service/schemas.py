@@ -248,14 +248,23 @@ class ChangeSchema(Schema):
     summary = string(max_chars=SUMMARY_CHARS, description="秘密保持義務の存続期間: 5年間 → 3年間")
     original_clause = string(nullable=True, description="Label of the original article")
     revised_clause = string(nullable=True, description="Label of the revised article")
-    before = string(nullable=True, description="For a qualitative change, what it was: obligation, 甲, 第7条")
-    after = string(nullable=True, description="For a qualitative change, what it became: effort, 乙, 第8条")
+    before = string(nullable=True, description=(
+        "For a change of meaning, what it was: a force (obligation, effort, permission, prohibition, "
+        "statement), affirmed/negated, the parties as the text names them (甲及び乙), the consent, "
+        "condition or scope phrase as written, a definition's wording, or the cited 第7条; null where "
+        "it was not there"))
+    after = string(nullable=True, description="For a change of meaning, what it became, as ``before``")
     original_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
     revised_excerpt = fields.Nested(ExcerptSchema, required=True, allow_none=True)
     favours = string(
         nullable=True, max_chars=NAME_CHARS,
-        description="The party the change favours, as the contract names it (甲, 乙, 当社), or null. "
-                    "A reading of the text by fixed rules, not legal advice.",
+        description=(
+            "The party the change favours, as the contract names it (甲, 乙, 当社, 委託者; read from the "
+            "preamble's 以下「X」という), or null where the rules cannot tell (a clause binding both "
+            "parties alike, no party named, more than two parties). Decided by fixed rules over the "
+            "roles of the sentence: a duty of X weakened, a right or exemption of X widened, a cost or "
+            "risk moved from X, a consent required of X's counterparty, a cap on X's liability lowered "
+            "favour X (docs/meaning.md lists them all). A reading of the text, not legal advice."),
     )
     term = string(nullable=True, description="For a definition change: the term defined (秘密情報)")
     used_in = list_of(string(max_chars=NAME_CHARS),
