@@ -1,17 +1,23 @@
-"""The pipeline: compare(original, revised) -> Comparison."""
+"""The pipeline: compare(original, revised) -> Comparison.
+
+Every row of the answer is a pair of units: two articles, or two parts outside the
+articles of the same kind (表題, 前文, 別紙/別表, 附則, 署名欄), or one of either alone.
+Both are read the same way: a redline per 項, value changes and changes of meaning.
+The title and the preamble come first, then the articles, then the parts after them.
+"""
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .align import Link, article_views, pair_articles, pair_texts
 from .budget import Budget
 from .engine import Engine
 from .meaning import MeaningContext, clause_meaning, with_favours
-from .model import Article, Contract, Paragraph
+from .model import Article, Contract, Paragraph, Part
 from .redline import Redline, redline
 from .result import (
     Change,
@@ -27,7 +33,7 @@ from .result import (
 )
 from .structure import parse
 from .terms import group_changes
-from .text import normalize
+from .text import normalize, normalize_key
 
 __all__ = ["Options", "compare", "compare_contracts"]
 
@@ -61,6 +67,15 @@ def parsed(text: str) -> Contract:
     return parse(text)
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One row of the answer before it is read: the units on each side and how they were paired."""
+
+    left: Article | None
+    right: Article | None
+    link: Link
+
+
 def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
                       options: Options | None = None, budget: Budget | None = None) -> Comparison:
     """Compare two parsed contracts: the step a batch run repeats with one template."""
@@ -69,80 +84,155 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
     budget.check("pairing the articles")
     context = MeaningContext(original, revised, _renumbering(original, revised, links))
-    ordered = _reading_order(links)
-    clauses = {}
-    for link in ordered:
+    front, back = _part_rows(original, revised)
+    rows = [*front, *(_article_row(original, revised, link) for link in _reading_order(links)), *back]
+    clauses = []
+    for row in rows:
         budget.check("redlining the articles")
-        clauses[link] = _clause(original, revised, link, options)
-    values = _value_changes(original, revised, ordered, clauses)
-    for link, clause in clauses.items():
+        clauses.append(_clause(original, revised, row, options))
+    values = _value_changes(original, revised, rows, clauses)
+    for index, (row, clause) in enumerate(zip(rows, clauses, strict=True)):
         if clause.status == Status.MODIFIED:
-            left, right = original.articles[link.original], revised.articles[link.revised]
+            assert row.left is not None and row.right is not None
             budget.check("reading changes of meaning")
-            extra = clause_meaning(context, left, right, engine=engine)
-            clauses[link] = replace(clause, changes=tuple(values.get(link, ())) + tuple(extra))
-        elif link in values:
-            clauses[link] = replace(clause, changes=tuple(values[link]))
-    for link, clause in clauses.items():
+            extra = clause_meaning(context, row.left, row.right, engine=engine)
+            clauses[index] = replace(clause, changes=tuple(values.get(index, ())) + tuple(extra))
+        elif index in values:
+            clauses[index] = replace(clause, changes=tuple(values[index]))
+    for index, clause in enumerate(clauses):
         if clause.changes:
-            clauses[link] = replace(clause, changes=tuple(with_favours(clause.changes, context, engine=engine)))
-    changes = tuple(change for clause in clauses.values() for change in clause.changes)
+            favoured = with_favours(clause.changes, context, engine=engine)
+            clauses[index] = replace(clause, changes=tuple(favoured))
+    changes = tuple(change for clause in clauses for change in clause.changes)
     meta = {
         "model": engine.name,
         "model_version": engine.version,
         "articles": {"original": len(original.articles), "revised": len(revised.articles)},
     }
-    return Comparison(_summary(list(clauses.values())), tuple(clauses.values()), changes, meta)
+    return Comparison(_summary(clauses), tuple(clauses), changes, meta)
 
 
-def _groups(links: Sequence[Link]) -> list[list[Link]]:
-    """Pair links joined by a shared article: one pair alone, or the pairs of a split or merge."""
-    by_original: dict[int, list[Link]] = {}
-    by_revised: dict[int, list[Link]] = {}
-    pairs = [link for link in links if link.original is not None and link.revised is not None]
-    for link in pairs:
-        by_original.setdefault(link.original, []).append(link)
-        by_revised.setdefault(link.revised, []).append(link)
+def _article_row(original: Contract, revised: Contract, link: Link) -> _Row:
+    return _Row(original.articles[link.original] if link.original is not None else None,
+                revised.articles[link.revised] if link.revised is not None else None, link)
+
+
+# Parts outside the articles
+
+#: Parts that stand before the articles; the others stand after them.
+FRONT_PARTS = (Part.TITLE, Part.PREAMBLE)
+#: Parts a document has at most one of: paired with the other document's by kind alone.
+SINGLE_PARTS = (Part.TITLE, Part.PREAMBLE, Part.SIGNATURE)
+
+
+def _part_rows(original: Contract, revised: Contract) -> tuple[list[_Row], list[_Row]]:
+    """Rows of the parts before the articles and of those after them, each in reading order.
+
+    表題, 前文 and 署名欄 pair by kind. 別紙/別表 pair with 別紙/別表 and 附則 with 附則 by
+    their text (an inserted 別紙2 does not take the place of the old 別紙2, now 別紙3), then
+    by the same label where the text was rewritten.
+    """
+    rows = []
+    for front in (True, False):
+        lefts = [part for part in original.parts if (part.part in FRONT_PARTS) == front]
+        rights = [part for part in revised.parts if (part.part in FRONT_PARTS) == front]
+        links = [link for kind in Part for link in _pair_parts(lefts, rights, kind)]
+        rows.append([_Row(lefts[link.original] if link.original is not None else None,
+                          rights[link.revised] if link.revised is not None else None, link)
+                     for link in _reading_order(links)])
+    return rows[0], rows[1]
+
+
+def _pair_parts(lefts: Sequence[Article], rights: Sequence[Article], kind: Part) -> list[Link]:
+    """Links between the parts of one kind, by index into ``lefts`` and ``rights``."""
+    left = [index for index, part in enumerate(lefts) if part.part is kind]
+    right = [index for index, part in enumerate(rights) if part.part is kind]
+    if kind in SINGLE_PARTS or not left or not right:
+        pairs = list(zip(left, right, strict=False))
+        return ([Link(o, r, 1.0, ("part",)) for o, r in pairs]
+                + [Link(o, None, 1.0) for o in left[len(pairs):]]
+                + [Link(None, r, 1.0) for r in right[len(pairs):]])
+    found = list(pair_texts([_part_key(lefts[i]) for i in left], [_part_key(rights[i]) for i in right]))
+    alone_right = [link.revised for link in found if link.original is None]
+    for o in [link.original for link in found if link.revised is None]:
+        # 別紙1 rewritten from top to bottom is still 別紙1.
+        label = normalize_key(lefts[left[o]].label)
+        r = next((r for r in alone_right if normalize_key(rights[right[r]].label) == label), None)
+        if r is not None:
+            alone_right.remove(r)
+            found = [link for link in found if link.original != o and link.revised != r]
+            found.append(Link(o, r, 0.0, ("label",)))
+    return [Link(None if link.original is None else left[link.original],
+                 None if link.revised is None else right[link.revised],
+                 link.confidence, link.matched_by, link.moved) for link in found]
+
+
+def _part_key(part: Article) -> str:
+    """What pairs a 別紙 or 附則 with its counterpart: its label, heading and text, normalised."""
+    return normalize("\n".join([part.label, part.heading or "", *(p.text for p in part.paragraphs)])).text
+
+
+# Value changes
+
+
+def _groups(rows: Sequence[_Row]) -> list[list[int]]:
+    """Rows joined by a shared unit: one pair alone, or the pairs of a split or merge."""
+    by_unit: dict[tuple[bool, str], list[int]] = {}
+    pairs = [index for index, row in enumerate(rows) if row.left is not None and row.right is not None]
+    for index in pairs:
+        for key in _unit_keys(rows[index]):
+            by_unit.setdefault(key, []).append(index)
     groups, seen = [], set()
-    for link in pairs:
-        if link in seen:
+    for index in pairs:
+        if index in seen:
             continue
-        group, waiting = [], [link]
-        seen.add(link)
+        group, waiting = [], [index]
+        seen.add(index)
         while waiting:
             current = waiting.pop()
             group.append(current)
-            for other in (*by_original[current.original], *by_revised[current.revised]):
+            for other in (row for key in _unit_keys(rows[current]) for row in by_unit[key]):
                 if other not in seen:
                     seen.add(other)
                     waiting.append(other)
-        groups.append(group)
+        groups.append(sorted(group))
     return groups
 
 
-def _value_changes(original: Contract, revised: Contract, links: Sequence[Link],
-                   clauses: dict[Link, Clause]) -> dict[Link, list[Change]]:
-    """Term value changes, found per group of pairs and filed under the pair holding them."""
-    filed: dict[Link, list[Change]] = {}
-    for group in _groups(links):
-        if all(clauses[link].status == Status.EQUAL for link in group):
+def _unit_keys(row: _Row) -> list[tuple[bool, str]]:
+    """The units of a row, (True, id) on the original side and (False, id) on the revised."""
+    return [(side, unit.id) for side, unit in ((True, row.left), (False, row.right)) if unit is not None]
+
+
+def _value_changes(original: Contract, revised: Contract, rows: Sequence[_Row],
+                   clauses: Sequence[Clause]) -> dict[int, list[Change]]:
+    """Term value changes, found per group of pairs and filed under the row holding them."""
+    filed: dict[int, list[Change]] = {}
+    for group in _groups(rows):
+        if all(clauses[index].status == Status.EQUAL for index in group):
             continue
-        lefts = sorted({link.original for link in group if link.original is not None})
-        rights = sorted({link.revised for link in group if link.revised is not None})
-        changes = group_changes(original, [original.articles[i] for i in lefts],
-                                revised, [revised.articles[i] for i in rights])
-        for change in changes:
-            target = next((link for link in group if _holds(link, change, original, revised)), group[0])
-            left, right = original.articles[target.original], revised.articles[target.revised]
+        lefts = _units(rows[index].left for index in group)
+        rights = _units(rows[index].right for index in group)
+        for change in group_changes(original, lefts, revised, rights):
+            target = next((index for index in group if _holds(rows[index], change)), group[0])
+            left, right = rows[target].left, rows[target].right
+            assert left is not None and right is not None
             filed.setdefault(target, []).append(replace(
                 change, original_clause=change.original_clause or left.label,
                 revised_clause=change.revised_clause or right.label))
     return filed
 
 
-def _holds(link: Link, change: Change, original: Contract, revised: Contract) -> bool:
-    """The pair's articles hold the change's values (either side may be absent)."""
-    left, right = original.articles[link.original], revised.articles[link.revised]
+def _units(units: Iterable[Article | None]) -> list[Article]:
+    """Each unit once, in the order of its document."""
+    unique = {unit.id: unit for unit in units if unit is not None}
+    return sorted(unique.values(), key=lambda unit: unit.span.start)
+
+
+def _holds(row: _Row, change: Change) -> bool:
+    """The row's units hold the change's values (either side may be absent)."""
+    left, right = row.left, row.right
+    assert left is not None and right is not None
     return ((change.original is None or left.span.start <= change.original.start < left.span.end)
             and (change.revised is None or right.span.start <= change.revised.start < right.span.end))
 
@@ -180,12 +270,11 @@ def _reading_order(links: Sequence[Link]) -> list[Link]:
 
 def _ref(article: Article) -> ClauseRef:
     return ClauseRef(article.id, article.label, article.number, article.heading,
-                     article.span.start, article.span.end, branch=article.branch)
+                     article.span.start, article.span.end, part=article.part, branch=article.branch)
 
 
-def _clause(original: Contract, revised: Contract, link: Link, options: Options) -> Clause:
-    left = original.articles[link.original] if link.original is not None else None
-    right = revised.articles[link.revised] if link.revised is not None else None
+def _clause(original: Contract, revised: Contract, row: _Row, options: Options) -> Clause:
+    left, right, link = row.left, row.right, row.link
     if left is None or right is None:
         article, contract = (left, original) if left is not None else (right, revised)
         assert article is not None
@@ -203,7 +292,7 @@ def _clause(original: Contract, revised: Contract, link: Link, options: Options)
         original=_ref(left), revised=_ref(right),
         status=Status.EQUAL if same else Status.MODIFIED,
         moved=link.moved and options.detect_moves,
-        renumbered=(left.number, left.branch) != (right.number, right.branch),
+        renumbered=_numbering(left) != _numbering(right),
         formatting_only=same and (heading.formatting_only or any(p.formatting_only for p in paragraphs)),
         matched_by=link.matched_by, confidence=link.confidence,
         redline=_join(heading.segments, [p.redline for p in paragraphs]),
@@ -220,9 +309,16 @@ def _heading_redline(original: Contract, left: Article, revised: Contract, right
     if not options.ignore_formatting:
         same_heading = (left.heading or "") == (right.heading or "")
     # 第１条 → 第1条 is formatting; 第6条 → 第7条 is renumbering, which is not.
-    same_number = (left.number, left.branch) == (right.number, right.branch)
+    same_number = _numbering(left) == _numbering(right)
     formatting = same_heading and same_number and (line.formatting_only or not line.same)
     return Redline(line.segments, same_heading, formatting)
+
+
+def _numbering(unit: Article) -> tuple[int | None, int | None] | str:
+    """What renumbering changes: 第3条の2 → (3, 2); 別紙２ → "別紙2"; nothing for the other parts."""
+    if unit.part == Part.APPENDIX:
+        return normalize_key(unit.label)
+    return (unit.number, unit.branch)
 
 
 def _label_line(contract: Contract, article: Article) -> str:
@@ -290,7 +386,8 @@ def _join(heading: Sequence[Segment], paragraphs: Sequence[Sequence[Segment]]) -
     """One redline for the article: the label line, then each 項 on its own line."""
     joined: list[Segment] = list(heading)
     for segments in paragraphs:
-        joined.append(Segment(Op.EQUAL, "\n"))
+        if joined:  # a part without a heading line (前文, 署名欄) starts with its text
+            joined.append(Segment(Op.EQUAL, "\n"))
         joined.extend(segments)
     merged: list[Segment] = []
     for segment in joined:
@@ -302,6 +399,14 @@ def _join(heading: Sequence[Segment], paragraphs: Sequence[Sequence[Segment]]) -
 
 
 def _summary(clauses: Sequence[Clause]) -> Summary:
+    """The rows counted by status and flag.
+
+    Each row counts once, whether it pairs articles or parts outside them: a changed 前文 is
+    one of ``modified``, a 別紙 added one of ``inserted``, an untouched 署名欄 one of ``equal``,
+    so the counts add up to the rows a reader sees. A 別紙 is renumbered when its number
+    changed (別紙2 → 別紙3), and moved when two 別紙 changed places; other parts never are.
+    """
+
     def count(test: Callable[[Clause], bool]) -> int:
         return sum(1 for clause in clauses if test(clause))
 

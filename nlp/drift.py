@@ -34,7 +34,7 @@ from .compare import Options, compare_contracts
 from .engine import Engine
 from .errors import ContractDiffError, EmptyDocument
 from .model import Article, Contract
-from .result import Change, ChangeKind, Clause, ClauseRef, Op, Segment, Status, TermValue
+from .result import Change, ChangeKind, Clause, ClauseRef, Op, Part, Segment, Status, TermValue
 from .structure import parse
 from .terms import article_terms
 from .text import normalize
@@ -206,6 +206,8 @@ def _document_drift(template: Contract, document: Contract, name: str,
     extra_chars = 0
     missing, extra, modified, formatting, terms = [], [], [], [], []
     for clause in clauses:
+        if any(ref.part != Part.ARTICLE for ref in (clause.original, clause.revised) if ref is not None):
+            continue  # drift is measured on the template's articles; its title or signature is not one
         if clause.revised is None:
             assert clause.original is not None
             missing.append(clause.original)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Appendix", "Article", "Contract", "Division", "DivisionKind", "Item", "Paragraph", "Span"]
+from .result import Part
+
+__all__ = ["Appendix", "Article", "Contract", "Division", "DivisionKind", "Item", "Paragraph", "Part", "Span"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,14 @@ class Division:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """A 条: its number, heading and paragraphs (項), with its span in the text."""
+    """A 条: its number, heading and paragraphs (項), with its span in the text.
 
-    id: str                    # stable within one document: "a12", "a3-2"
+    A part outside the articles (表題, 前文, 別紙, 附則, 署名欄) has the same shape, so that
+    pairing, redlines, terms and meaning read it like an article: its ``part`` says which,
+    its ``number`` and ``branch`` are None and its ``label`` names it (前文, 別紙1, 附則).
+    """
+
+    id: str                    # stable within one document: "a12", "a3-2"; "preamble", "appendix-1"
     number: int | None         # 第十二条 → 12; None for unnumbered
     branch: int | None         # 第3条の2 → 2
     label: str                 # as written: "第１２条", "第3条の2"
@@ -70,6 +77,7 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     chapter: str | None = None # label of the enclosing 章, "第1章"
     section: str | None = None # label of the enclosing 節, "第2節"
+    part: Part = Part.ARTICLE  # an article, or the part outside the articles this unit is
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,8 @@ class Contract:
     articles: tuple[Article, ...]
     appendix: Appendix | None
     signature: Span | None                     # 甲：… 乙：… 住所 代表者 and dates after the last article
-    noise: tuple[Span, ...] = ()               # page headers and other residue to ignore when comparing
+    noise: tuple[Span, ...] = ()               # page headers, a 目次, other residue: ignored when comparing
+    parts: tuple[Article, ...] = ()            # 表題, 前文, 署名欄, 別紙/別表, 附則 as units, in order
 
     def noise_within(self, span: Span) -> list[tuple[int, int]]:
         """The noise inside ``span``, as offsets relative to its start (for ``normalize(drop=…)``)."""

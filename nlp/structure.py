@@ -1,4 +1,4 @@
-"""The structure of a contract text: title, preamble, 章/節, 条 → 項 → 号, 附則, signature block.
+"""The structure of a contract text: title, preamble, 章/節, 条 → 項 → 号, 別紙, 附則, signature block.
 
 ``parse`` reads the text line by line. Every line is matched against a few
 anchored regular expressions whose repetitions are bounded or a single character
@@ -9,6 +9,12 @@ lines, so a clause that runs across a page break keeps its text whole.
 
 Paragraph and item texts are their lines joined with ``\\n``, without their own
 label, indentation or page headers, so each line of a text is found verbatim in its span.
+
+The parts outside the articles become units of the same shape as an article
+(``Contract.parts``): the title, the preamble, then after the last article the
+signature block, each 別紙/別表 and each 附則, in the order they stand. A 目次 at the
+head of the text (e-Gov statutes and long terms of service open with one) lists
+第N条 and 第N章 lines that are not articles; it is read as noise.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from .layout import read_layout
-from .model import Appendix, Article, Contract, Division, DivisionKind, Item, Paragraph, Span
+from .model import Appendix, Article, Contract, Division, DivisionKind, Item, Paragraph, Part, Span
 from .text import BOOKMARK, parse_number
 
 __all__ = ["parse"]
@@ -77,10 +83,50 @@ REFERENCE_TAIL = re.compile(r"に|の|を|が|は|で|と|も|及び|並びに|�
 # A parenthesised number or kana alone on a line is an item label, never a heading.
 ITEM_ONLY = re.compile(rf"[0-9０-９一二三四五六七八九十{KATAKANA_ORDER}]{{1,3}}")
 
-APPENDIX_LINE = re.compile(r"""
-    [附付][ \u3000]{0,3}則                                       # 附則, 付則, 附　則
-    (?:[ \u3000]{0,3}[（(][^（）()]{1,40}[）)])?                 # （2018年8月1日作定）
+SUPPLEMENTARY_LINE = re.compile(r"""
+    (?P<label>[附付][ \u3000]{0,3}則)                            # 附則, 付則, 附　則
+    (?:[ \u3000]{0,3}[（(](?P<heading>[^（）()]{1,40})[）)])?    # （2018年8月1日作定）
+    (?:[ \u3000]{0,3}抄)?                                        # e-Gov: 附　則　（…）　抄
 """, re.VERBOSE)
+
+# 別紙1, 別紙１, 別表第一, 別紙A, 【別紙2】, （別表）: the label of an appendix heading line.
+APPENDIX_LABEL = re.compile(r"""
+    (?P<open>[【〔［（(<＜])?
+    (?P<kind>別紙|別表|別添|別記|付録|附録)
+    [ \u3000]{0,2}
+    (?P<number>第?[0-9０-９一二三四五六七八九十]{1,4}|[\u2460-\u2473]|[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ]))?
+    (?:号(?:様式)?)?                                             # 別紙第1号様式
+    (?(open)[】〕］）)>＞])
+""", re.VERBOSE)
+
+# What may follow an appendix label on its heading line: nothing, or a title after a blank or
+# a colon, or a note in brackets (別表第一（第三条関係））; never a particle (別紙のとおり).
+APPENDIX_TITLE = re.compile(r"""
+    [ \u3000]{0,3}
+    (?: [：:][ \u3000]{0,3} (?P<colon>[^。\n]{1,40})
+      | [（(] (?P<note>[^（）()\n]{1,40}) [）)]
+      | (?<=[ \u3000】〕］）)>＞]) (?P<title>[^。、\n]{1,40}) )?
+""", re.VERBOSE)
+
+# 目次 (table of contents) alone on its line, perhaps in brackets.
+CONTENTS_HEADING = re.compile(r"""
+    [【〔［（(<＜]? [ \u3000]{0,2} (?:目[ \u3000]{0,3}次|もくじ) [ \u3000]{0,2} [】〕］）)>＞]?
+""", re.VERBOSE)
+
+# A line of a 目次 is a short label (第1章　総則（第1条―第3条）), never a sentence.
+MAX_CONTENTS_LINE_CHARS = 80
+
+# 以上 alone on its line closes the articles; a signature block follows it.
+CLOSING_LINE = re.compile(r"以[ \u3000]{0,2}上")
+
+# The sentence that opens a signature block; alone, it is trusted even after the appendices,
+# where a form's 住所：＿＿ lines are not the contract's signature block.
+SIGNATURE_OPENING = re.compile(r"""
+    (?:本契約|本覚書|本合意書|本同意書|本書|上記|以上) [^。\n]{0,60} 証(?:として|する|し)
+""", re.VERBOSE)
+
+# The names of the parts that are not written with a label of their own.
+PART_LABELS = {Part.TITLE: "表題", Part.PREAMBLE: "前文", Part.SIGNATURE: "署名欄"}
 
 PARAGRAPH_LABEL = re.compile(r"""
     (?P<number>[0-9]{1,3}|[０-９]{1,3})
@@ -122,10 +168,17 @@ SIGNATURE_LINE = re.compile(rf"""
       [ \u3000]{{0,2}} {_DATE_DIGIT}{{0,4}} [ \u3000]{{0,2}} 月
       [ \u3000]{{0,2}} {_DATE_DIGIT}{{0,4}} [ \u3000]{{0,2}} 日 $
     | 契約締結日
-    # 甲：●●株式会社 / 甲（事業者） / 甲
-    | [甲乙丙丁] (?: [ \u3000]{{0,2}}[：:] | [（(][^（）()\n]{{1,20}}[）)][ \u3000]{{0,2}}(?:[：:]|$) | $)
+    # 甲：●●株式会社 / 甲（事業者） / 甲 / 甲　株式会社Ａ
+    | [甲乙丙丁] (?: [ \u3000]{{0,2}}[：:] | [（(][^（）()\n]{{1,20}}[）)][ \u3000]{{0,2}}(?:[：:]|$) | $
+                 | [ \u3000]{{1,3}} [^ \u3000。、\n] [^。、\n]{{0,80}} $)
+    # 当社： / 委託者：
+    | (?:当社|委託者|受託者|売主|買主|貸主|借主|発注者|受注者) [ \u3000]{{0,2}} [：:]
     # 住所： / 代表者名： / 署名又は押印：
     | (?:住所|所在地|代表者|代表取締役|会社名|商号|氏名|名称|署名|記名押印|日付) [^：:\s]{{0,10}} [：:]
+    # 住所　東京都… / 代表取締役　山田太郎 (a blank instead of the colon)
+    | (?:住所|所在地|代表取締役|代表者) [ \u3000]{{1,3}} [^ \u3000。、\n] [^。、\n]{{0,80}} $
+    # … 山田太郎　印 / ㊞
+    | [^。、\n]{{1,80}} (?:[ \u3000][（(]?印[）)]?|㊞) $
     # 氏名又は会社名：＿＿＿ / a line of ＿＿＿＿
     | [^。、\n]{{1,20}} [：:] [ \u3000]{{0,2}} [＿_]{{2}}
     | [＿_ \u3000]{{2,200}} $
@@ -181,8 +234,14 @@ class _Outline:
     found: dict[int, _ArticleLabel]
     headings_above: dict[int, str]             # label line → heading on the line above
     divisions: dict[int, Division]
-    appendix: int | None
+    back: dict[int, Part]                      # heading line of each 別紙/別表 and 附則 → its part
     signature: int | None
+    contents: range                            # the lines of a 目次; empty without one
+
+    @property
+    def appendix(self) -> int | None:
+        """The first 附則 heading line."""
+        return next((index for index, part in sorted(self.back.items()) if part is Part.SUPPLEMENTARY), None)
 
 
 def parse(text: str) -> Contract:
@@ -197,17 +256,21 @@ def parse(text: str) -> Contract:
     lines = [line for line, header in zip(text_lines, headers, strict=True) if not header]
     outline = _outline(lines)
     first = min([*outline.starts, *outline.divisions, len(lines)])
-    title = _title(lines[0]) if first > 0 else None
+    title = _title(lines[0]) if first > 0 and 0 not in outline.contents else None
+    preamble = [line for index, line in enumerate(lines[:first]) if index not in outline.contents
+                and not (title and index == 0)]
+    contents = _contents_span(text, lines, outline.contents)
     return Contract(
         text=text,
         title=title,
-        preamble=_span(lines[1 if title else 0:first]),
+        preamble=_span(preamble),
         divisions=tuple(outline.divisions[index] for index in sorted(outline.divisions)),
         articles=_articles(lines, outline),
         appendix=_appendix(lines, outline),
         signature=_signature(lines, outline),
-        noise=tuple(sorted((*_noise_spans(text, text_lines, headers), *layout.noise),
+        noise=tuple(sorted((*_noise_spans(text, text_lines, headers), *layout.noise, *contents),
                            key=lambda span: span.start)),
+        parts=_parts(lines, outline, lines[0] if title else None, preamble),
     )
 
 
@@ -295,19 +358,22 @@ def _noise_spans(text: str, lines: Sequence[_Line], headers: Sequence[bool]) -> 
 
 
 def _outline(lines: Sequence[_Line]) -> _Outline:
-    found = {index: label for index, line in enumerate(lines) if (label := _article_label(line.content))}
+    contents = _contents(lines)
+    found = {index: label for index, line in enumerate(lines)
+             if index not in contents and (label := _article_label(line.content))}
     if not found:  # a 覚書 or memo without 第N条: its top-level 1. 2. 3. sections stand for articles
-        found = _sections(lines)
-    appendix = _appendix_index(lines, after=min(found, default=len(lines)))
-    if appendix is not None:  # 第N条 inside 附則 belong to the appendix, not to the contract
-        found = {index: label for index, label in found.items() if index < appendix}
+        found = {index: label for index, label in _sections(lines).items() if index not in contents}
+    back = _back_headings(lines, after=min(found, default=len(lines)))
+    if back:  # 第N条 inside 附則 or 別紙 belong to that part, not to the contract
+        found = {index: label for index, label in found.items() if index < min(back)}
     labels = sorted(found)
-    signature = _signature_index(lines, labels[-1], appendix) if labels else None
-    body_end = min(index for index in (appendix, signature, len(lines)) if index is not None)
-    divisions = {index: division for index in range(body_end) if (division := _division(lines[index]))}
+    signature = _signature_index(lines, labels[-1], back) if labels else None
+    body_end = min(index for index in (*back, signature, len(lines)) if index is not None)
+    divisions = {index: division for index in range(body_end)
+                 if index not in contents and (division := _division(lines[index]))}
     headings_above = _headings_above(lines, found, divisions)
     starts = [index - 1 if index in headings_above else index for index in labels]
-    return _Outline(starts, labels, found, headings_above, divisions, appendix, signature)
+    return _Outline(starts, labels, found, headings_above, divisions, back, signature, contents)
 
 
 #: A document needs at least this many top-level numbered sections (1. and 2.) to be read by them.
@@ -412,20 +478,120 @@ def _heading_line(content: str) -> str | None:
     return match["heading"].strip()
 
 
-def _appendix_index(lines: Sequence[_Line], after: int) -> int | None:
-    return next((index for index in range(after + 1, len(lines))
-                 if APPENDIX_LINE.fullmatch(lines[index].content)), None)
+# 目次
 
 
-def _signature_index(lines: Sequence[_Line], last_label: int, appendix: int | None) -> int | None:
-    """The first signature line after the last article's label: 本契約締結の証として, 甲：, ●●年●●月●●日."""
-    return next((index for index in range(last_label + 1, len(lines))
-                 if index != appendix and SIGNATURE_LINE.match(lines[index].content)), None)
+def _contents(lines: Sequence[_Line]) -> range:
+    """The lines of a 目次: its heading and the entries under it, up to the text they list.
+
+    The entries are short lines. The text begins at the first 第N条 or 第N章 written a
+    second time (the body's own 第1章), or at the first sentence, with the （見出し）, 第N条
+    and 章/節 lines above it that the 目次 did not list. A 目次 whose first entry is not a
+    第N条, 第N章 or 附則 is not one.
+    """
+    heading = next((index for index, line in enumerate(lines) if CONTENTS_HEADING.fullmatch(line.content)
+                    and index + 1 < len(lines) and _contents_key(lines[index + 1].content)), None)
+    if heading is None:
+        return range(0)
+    seen: set[tuple[str, int | None, int | None]] = set()
+    first_of_kind: dict[str, int] = {}
+    for index in range(heading + 1, len(lines)):
+        content = lines[index].content
+        key = _contents_key(content)
+        sentence = len(content) > MAX_CONTENTS_LINE_CHARS or "。" in content
+        # 節 numbers start again in each 章, so only a second 第N条 or 第N章 ends the 目次.
+        if sentence or (key is not None and key in seen and key[0] != "節"):
+            return range(heading, _body_start(lines, heading, index, first_of_kind))
+        if key is not None:
+            seen.add(key)
+            first_of_kind.setdefault(key[0], index)
+    return range(heading, len(lines))
 
 
-def _part_end(start: int, other: int | None, length: int) -> int:
-    """The appendix and the signature block each end where the other begins, if it comes later."""
-    return other if other is not None and other > start else length
+def _contents_key(content: str) -> tuple[str, int | None, int | None] | None:
+    """What a 目次 entry lists: ("条", 3, 2) for 第3条の2, ("章", 1, None), ("附則", None, None)."""
+    if article := ARTICLE_LABEL.match(content):
+        return ("条", _as_int(article["number"]), _as_int(article["branch"]))
+    if division := DIVISION_LABEL.match(content):
+        return (division["kind"], _as_int(division["number"]), None)
+    if SUPPLEMENTARY_LINE.match(content):
+        return ("附則", None, None)
+    return None
+
+
+def _body_start(lines: Sequence[_Line], heading: int, start: int, first_of_kind: dict[str, int]) -> int:
+    """Back from where the body showed itself over the lines above that head it.
+
+    A （見出し） line heads it; so does a 第N条 or 章/節 line of a kind the 目次 had not
+    listed before that line (a 目次 of 章 only, then 第1条 and its text).
+    """
+    while start - 1 > heading:
+        above = lines[start - 1].content
+        key = _contents_key(above)
+        first = key is not None and key[0] != "附則" and first_of_kind.get(key[0], -1) >= start - 1
+        if _heading_line(above) is None and not first:
+            break
+        start -= 1
+    return start
+
+
+def _contents_span(text: str, lines: Sequence[_Line], contents: range) -> tuple[Span, ...]:
+    """The 目次 as noise: whole lines, from its heading to its last entry."""
+    if not contents:
+        return ()
+    return (Span(lines[contents.start].line_start, lines[contents.stop - 1].line_end),)
+
+
+# The parts after the articles
+
+
+def _back_headings(lines: Sequence[_Line], after: int) -> dict[int, Part]:
+    """Each 附則 and 別紙/別表 heading line after the first article, by line index."""
+    back: dict[int, Part] = {}
+    for index in range(after + 1, len(lines)):
+        content = lines[index].content
+        if SUPPLEMENTARY_LINE.fullmatch(content):
+            back[index] = Part.SUPPLEMENTARY
+        elif _appendix_heading(content) is not None:
+            back[index] = Part.APPENDIX
+    return back
+
+
+def _appendix_heading(content: str) -> tuple[str, str | None] | None:
+    """別紙1　業務仕様書 → ("別紙1", "業務仕様書"); None for any other line."""
+    label = APPENDIX_LABEL.match(content)
+    if not label:
+        return None
+    title = APPENDIX_TITLE.fullmatch(content, label.end())
+    if not title:
+        return None
+    written = label.group(0).strip("【〔［（(<＜】〕］）)>＞")
+    return written, (title["colon"] or title["note"] or title["title"] or "").strip(BLANKS) or None
+
+
+def _signature_index(lines: Sequence[_Line], last_label: int, back: dict[int, Part]) -> int | None:
+    """Where the signature block begins: 以上, 本契約締結の証として, 甲：, ●●年●●月●●日.
+
+    It is looked for between the last article and the first 別紙 or 附則; past them only its
+    opening sentence is trusted, since a 別紙 may be a form with 住所：＿＿ lines of its own.
+    """
+    first_back = min(back, default=len(lines))
+    gap = range(last_label + 1, first_back)
+    found = next((index for index in gap if SIGNATURE_LINE.match(lines[index].content)), None)
+    closing = next((index for index in gap if CLOSING_LINE.fullmatch(lines[index].content)), None)
+    if closing is not None and any(SIGNATURE_LINE.match(lines[index].content)
+                                   for index in range(closing + 1, first_back)):
+        found = closing if found is None else min(found, closing)
+    if found is not None:
+        return found
+    return next((index for index in range(first_back, len(lines))
+                 if index not in back and SIGNATURE_OPENING.match(lines[index].content)), None)
+
+
+def _part_end(start: int, outline: _Outline, length: int) -> int:
+    """A part after the articles ends where the next one begins (a 別紙, a 附則, the signature block)."""
+    later = [index for index in (*outline.back, outline.signature) if index is not None and index > start]
+    return min(later, default=length)
 
 
 def _title(line: _Line) -> str | None:
@@ -436,24 +602,72 @@ def _title(line: _Line) -> str | None:
 
 
 def _appendix(lines: Sequence[_Line], outline: _Outline) -> Appendix | None:
+    """The first 附則, as the field ``Contract.appendix`` has it."""
     if outline.appendix is None:
         return None
-    end = _part_end(outline.appendix, outline.signature, len(lines))
+    end = _part_end(outline.appendix, outline, len(lines))
     return Appendix(lines[outline.appendix].content, Span(lines[outline.appendix].start, lines[end - 1].end))
 
 
 def _signature(lines: Sequence[_Line], outline: _Outline) -> Span | None:
     if outline.signature is None:
         return None
-    return _span(lines[outline.signature:_part_end(outline.signature, outline.appendix, len(lines))])
+    return _span(lines[outline.signature:_part_end(outline.signature, outline, len(lines))])
+
+
+# Parts as units
+
+
+def _parts(lines: Sequence[_Line], outline: _Outline, title: _Line | None,
+           preamble: Sequence[_Line]) -> tuple[Article, ...]:
+    """The parts outside the articles as article-shaped units, in the order they stand."""
+    parts = []
+    if title is not None:
+        parts.append(_unit(Part.TITLE, "title", PART_LABELS[Part.TITLE], None, None, [title]))
+    if preamble:
+        parts.append(_unit(Part.PREAMBLE, "preamble", PART_LABELS[Part.PREAMBLE], None, None, preamble))
+    starts = sorted({*outline.back, *([outline.signature] if outline.signature is not None else [])})
+    counts: Counter[Part] = Counter()
+    for start in starts:
+        end = _part_end(start, outline, len(lines))
+        part = outline.back.get(start, Part.SIGNATURE)
+        counts[part] += 1
+        if part is Part.SIGNATURE:
+            parts.append(_unit(part, "signature", PART_LABELS[part], None, None, lines[start:end]))
+            continue
+        head = lines[start]
+        if part is Part.SUPPLEMENTARY:
+            match = SUPPLEMENTARY_LINE.match(head.content)
+            assert match is not None
+            label = re.sub(f"[{BLANKS}]", "", match["label"])
+            heading = match["heading"].strip(BLANKS) if match["heading"] else None
+            identifier = "supplementary" if counts[part] == 1 else f"supplementary-{counts[part]}"
+        else:
+            label, heading = _appendix_heading(head.content) or (head.content, None)
+            identifier = f"appendix-{counts[part]}"
+        parts.append(_unit(part, identifier, label, heading, head, lines[start + 1:end]))
+    return tuple(parts)
+
+
+def _unit(part: Part, identifier: str, label: str, heading: str | None, head: _Line | None,
+          body: Sequence[_Line]) -> Article:
+    """A part as an article: its heading line (別紙1, 附則) if it has one, and its body's paragraphs."""
+    first = head if head is not None else body[0]
+    end = body[-1].end if body else first.end
+    return Article(
+        id=identifier, number=None, branch=None, label=label, heading=heading,
+        span=Span(first.start, end),
+        body=Span(body[0].start, end) if body else Span(end, end),
+        paragraphs=_paragraphs(body), part=part,
+    )
 
 
 # Articles
 
 
 def _articles(lines: Sequence[_Line], outline: _Outline) -> tuple[Article, ...]:
-    stops = sorted({*outline.starts, *outline.divisions, len(lines),
-                    *(index for index in (outline.appendix, outline.signature) if index is not None)})
+    stops = sorted({*outline.starts, *outline.divisions, len(lines), *outline.back,
+                    *(index for index in (outline.signature,) if index is not None)})
     enclosing = _enclosing_divisions(outline)
     ids: Counter[str] = Counter()
     articles = []

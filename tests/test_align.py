@@ -119,7 +119,7 @@ def test_a_kanji_numbered_copy_pairs_one_to_one_with_nothing_changed(engine):
 
     result = compare(original, re.sub(r"第(\d+)条", to_kanji, original), engine=engine)
     assert all(c.original and c.revised and c.original.number == c.revised.number for c in result.clauses)
-    assert result.summary.equal == 17 and result.summary.modified == 0
+    assert result.summary.equal == 17 + 3 and result.summary.modified == 0  # title, preamble, signature
 
 
 @pytest.mark.parametrize("pairs, expected", [

@@ -27,8 +27,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# 17 articles on each side: 16 pairs, 第6条（検証環境の提供） inserted and 第8条（禁止事項） deleted.
-ROWS = 18
+# 17 articles on each side: 16 pairs, 第6条（検証環境の提供） inserted and 第8条（禁止事項） deleted;
+# and the rows of the title, the preamble and the signature block, unchanged.
+ROWS = 18 + 3
 # Modified 6, inserted 1, deleted 1, renumbered only 2.
 CHANGED_ROWS = 10
 

@@ -37,6 +37,10 @@ KIND_LABELS: dict[ChangeKind, str] = {
     ChangeKind.PARTY: "当事者",
     ChangeKind.PROVISO: "ただし書",
     ChangeKind.CROSS_REFERENCE: "条項の引用",
+    ChangeKind.CONSENT: "承諾・同意",
+    ChangeKind.CONDITION: "条件",
+    ChangeKind.SCOPE: "範囲",
+    ChangeKind.DEFINITION: "定義",
 }
 
 # Flags of a clause row besides its status, in the order the badges are shown.

@@ -7,6 +7,10 @@ deleted text a ``w:del`` holding ``w:delText``. An inserted article stands wholl
 ``w:moveFrom`` at its old place and arrives in a ``w:moveTo``, so Word and LibreOffice show
 it as a move. The changes found in each article are comments on its heading.
 
+The text before the first article and after the last (表題, 前文, 署名欄, 別紙, 附則) is
+redlined here as it stands, so the comparison's rows for those parts are left out: writing
+them too would repeat that text.
+
 Accepting every change gives the revised text; rejecting every change gives the original
 text (as the redline shows it: with ``ignore_formatting`` its kept runs are written as in the
 revised text).
@@ -26,7 +30,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..redline import redline
-from ..result import Clause, ClauseRef, Comparison, Op, Segment, Status
+from ..result import Clause, ClauseRef, Comparison, Op, Part, Segment, Status
 from .draft import Draft
 from .labels import DIRECTION_LABELS
 from .wordml import Revisions, clean, new_document, run, save
@@ -139,7 +143,7 @@ def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, 
     document.core_properties.author = clean(author)
     revisions = Revisions(author, date)
     writer = _Writer(document, revisions)
-    clauses = comparison.clauses
+    clauses = [clause for clause in comparison.clauses if _is_article(clause)]
     left_bounds = _article_bounds([c.original for c in clauses if c.original is not None])
     right_bounds = _article_bounds([c.revised for c in clauses if c.revised is not None])
     left_front = original.text[:left_bounds[0]] if left_bounds else original.text
@@ -167,6 +171,11 @@ def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, 
     writer.block(redline(left_back, right_back).segments)
     _track_further_edits(document)
     return save(document)
+
+
+def _is_article(clause: Clause) -> bool:
+    """The row pairs articles (not a part outside them, which the front and back matter hold)."""
+    return all(ref.part == Part.ARTICLE for ref in (clause.original, clause.revised) if ref is not None)
 
 
 def _clause_redline(clause: Clause, original: Draft, revised: Draft, seen_left: set[str],
