@@ -284,6 +284,22 @@ def test_a_longer_confidentiality_period_favours_the_discloser_named_in_the_arti
     assert period.favours == "甲"
 
 
+def test_terms_of_service_changed_without_consent_now_need_it(engine):
+    # Seed 003, 第2条: 了承を得ることなく waives the consent; 了承を得て requires it.
+    change = one("当社は、契約者の了承を得ることなく本約款を変更することがあります。",
+                 "当社は、契約者の事前の了承を得て本約款を変更することがあります。", engine, ChangeKind.CONSENT, TOS)
+    assert (change.direction, change.favours) == (Direction.ADDED, "契約者")
+
+
+def test_a_duty_replacing_a_right_of_the_topic_party_favours_the_other(engine):
+    # Seed 003, 第27条: the parse hangs 当社は on the first clause; the topic still speaks for the sentence.
+    found = meaning("利用契約が終了した場合、当社は契約者に対して、サーバ内データの返還義務及び保管義務を負わず、"
+                    "これを任意に削除できるものとします。",
+                    "利用契約が終了した場合、当社は契約者に対して、サーバ内データの返還義務及び保管義務を負い、"
+                    "契約者の指示に従いこれを削除するものとします。", engine, TOS)
+    assert {(c.kind, c.favours) for c in found} >= {(ChangeKind.MODALITY, "契約者"), (ChangeKind.CONSENT, "契約者")}
+
+
 # Definitions.
 
 def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):

@@ -99,7 +99,9 @@ def consents(sentence: str, parties: Parties, *, prohibits: bool = False) -> lis
         what, how = match.group("what"), match.group("how")
         if what in ("指示", "指図") and how in ("を得", "なく", "なしに"):
             continue
-        if how in WAIVING and not prohibits:
+        waived = how in WAIVING or (how == "を得" and WITHOUT.match(sentence, match.end() + 1)) \
+            or sentence.startswith(("ることなく", "ずに", "ないで"), match.end())
+        if waived and not prohibits:
             continue
         start = match.start()
         giver = _giver(sentence, start, parties)

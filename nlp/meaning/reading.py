@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任
 # Predicates of a right: 請求する, 解除する. Negated, they take from X.
 RIGHTS = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "求める", "行使", "拒む", "拒否"})
 EXEMPTIONS = ("免責", "免れる", "免除", "この限りでない", "この限りではない")
+# A liability denied anywhere in the sentence (…責任を負わないものとし、…): an exemption.
+NO_LIABILITY = re.compile(r"責任(?:は|を)?(?:一切)?負わ(?:ない|ず)|責任を負いません"
+                          r"|賠償(?:責任)?を負わ|免責|免れ")
 # A cap or a limit on what X owes is X's protection: 乙の損害賠償額は…を上限とする.
 LIMITS = ("上限とする", "上限とします", "限度とする", "限度とします", "を超えない", "を超えて")
 
@@ -51,7 +55,7 @@ class Reading:
         if self.force.modality == Modality.PERMISSION:
             return Stance.RIGHT
         text = self.sentence.text
-        if any(word in text for word in EXEMPTIONS + LIMITS):
+        if any(word in text for word in EXEMPTIONS + LIMITS) or NO_LIABILITY.search(text):
             return Stance.RIGHT
         roles = self.roles
         if roles is not None and roles.negated and roles.predicate in LIABILITY:

@@ -113,7 +113,7 @@ def _roles(doc: Any, text: str, parties: Parties) -> Roles:
         if owner is None and _in_topic(token, (root, main)):
             owner = group
     if actor is None:
-        actor = _topic(text, parties)
+        actor = _topic(text, parties) or _sentence_topic(tokens, parties.groups(text), (root, main))
     return Roles(actor, bearer, holder, _negated(main), main.lemma_, owner)
 
 
@@ -157,6 +157,23 @@ def _token_at(tokens: list[Any], offset: int) -> Any:
     for token in tokens:
         if token.idx <= offset < token.idx + len(token.text):
             return token
+    return None
+
+
+def _sentence_topic(tokens: list[Any], groups: list[Group], predicates: tuple[Any, ...]) -> Group | None:
+    """A party marked with は that the whole sentence is about, though the parse hangs it on an
+    earlier clause (当社は…義務を負わず、…削除できるものとします): not inside a relative clause."""
+    for group in groups:
+        token = _token_at(tokens, group.end - 1)
+        if token is None or not any(c.dep_ == "case" and c.text == "は" for c in token.children):
+            continue
+        path = []
+        for ancestor in token.ancestors:
+            if ancestor in predicates:
+                break
+            path.append(ancestor)
+        if not any(node.dep_.startswith("acl") for node in [token, *path]):
+            return group
     return None
 
 
