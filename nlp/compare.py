@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from .align import Link, article_views, pair_articles, pair_texts
 from .budget import Budget
 from .engine import Engine
-from .meaning import MeaningContext, clause_meaning, with_favours
+from .meaning import MeaningContext, clause_meaning, prefetch, with_favours
 from .model import Article, Contract, Paragraph, Part
 from .redline import Redline, redline
 from .result import (
@@ -91,11 +91,14 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
         budget.check("redlining the articles")
         clauses.append(_clause(original, revised, row, options))
     values = _value_changes(original, revised, rows, clauses)
+    modified = [(row.left, row.right) for row, clause in zip(rows, clauses, strict=True)
+                if clause.status == Status.MODIFIED and row.left is not None and row.right is not None]
+    prefetch(context, modified, engine=engine, budget=budget)
     for index, (row, clause) in enumerate(zip(rows, clauses, strict=True)):
         if clause.status == Status.MODIFIED:
             assert row.left is not None and row.right is not None
             budget.check("reading changes of meaning")
-            extra = clause_meaning(context, row.left, row.right, engine=engine)
+            extra = clause_meaning(context, row.left, row.right, engine=engine, budget=budget)
             clauses[index] = replace(clause, changes=tuple(values.get(index, ())) + tuple(extra))
         elif index in values:
             clauses[index] = replace(clause, changes=tuple(values[index]))

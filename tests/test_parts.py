@@ -13,7 +13,7 @@ from nlp.compare import compare
 from nlp.documents import read_document
 from nlp.drift import drift_one
 from nlp.exports import Draft, Format, export
-from nlp.exports.ledger import ledger_rows
+from nlp.exports.ledger import COLUMNS, ledger_rows
 from nlp.exports.shinkyu import changed_clauses
 from nlp.result import ChangeKind, Part, Status
 from nlp.structure import parse
@@ -314,8 +314,9 @@ def test_the_shinkyu_table_has_a_row_for_each_changed_part(outsourcing):
 
 
 def test_the_ledger_names_the_part_a_change_stands_in(outsourcing):
-    rows = [row for row in ledger_rows(outsourcing) if row[4] == "別紙2"]
-    assert [(row[6], row[7]) for row in rows] == [("50万円", "60万円")]
+    column = {title: index for index, (title, _) in enumerate(COLUMNS)}
+    rows = [row for row in ledger_rows(outsourcing) if row[column["原案の条"]] == "別紙2"]
+    assert [(row[column["変更前"]], row[column["変更後"]]) for row in rows] == [("50万円", "60万円")]
 
 
 def test_the_redline_page_shows_the_parts(outsourcing):
