@@ -223,7 +223,10 @@ def main() -> int:
                   "recycled): " + memory_line(after))
     finally:
         server.stop()
-    from . import batch
+    from . import batch, meaning
+
+    print()
+    meaning.main()
 
     print()
     return batch.main([]) or 0

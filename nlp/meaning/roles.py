@@ -24,7 +24,7 @@ from typing import Any
 
 from .parties import Group, Parties
 
-__all__ = ["Roles", "read_roles", "unread"]
+__all__ = ["Roles", "clear_cache", "read_roles", "unread"]
 
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "ん"})
 # Predicates whose subject bears a cost, and nouns whose の-modifier does: 甲の負担, 甲の費用で.
@@ -70,6 +70,11 @@ def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Role
         _CACHE.move_to_end(key)
         found.append(_CACHE[key])
     return found
+
+
+def clear_cache() -> None:
+    """Forget every reading (for measuring a parse as a new draft costs it)."""
+    _CACHE.clear()
 
 
 def unread(texts: Sequence[str], parties: Parties) -> list[str]:
