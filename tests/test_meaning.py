@@ -201,6 +201,17 @@ def test_a_proviso_taking_from_an_exemption_favours_the_other_party(engine):
     assert (change.direction, change.favours) == (Direction.ADDED, "甲")
 
 
+def test_the_form_of_a_consent_written_in_another_order_is_not_a_change(engine):
+    assert meaning("乙は、甲の事前の書面による承諾を得て、本業務を第三者に再委託することができる。",
+                   "乙は、甲の書面による事前の承諾を得て、本業務を第三者に再委託することができる。", engine) == []
+
+
+def test_a_consent_made_written_is_a_stricter_consent(engine):
+    change = one("乙は、甲の承諾を得て、本業務を第三者に再委託することができる。",
+                 "乙は、甲の書面による承諾を得て、本業務を第三者に再委託することができる。", engine, ChangeKind.CONSENT)
+    assert (change.direction, change.favours) == (Direction.CHANGED, "甲")
+
+
 def test_a_clause_reordered_inside_its_sentence_is_not_a_change(engine):
     assert meaning("乙は、甲の事前の承諾を得て、本業務の一部を第三者に再委託することができる。",
                    "乙は、本業務の一部を、甲の事前の承諾を得て第三者に再委託することができる。", engine) == []

@@ -28,6 +28,7 @@ __all__ = ["FAULT", "Consent", "Phrase", "conditions", "consents", "phrase_key",
 CONSENT = re.compile(r"""
     (?P<before>事前の|事前に|予めの|あらかじめの?|予め)?
     (?:書面(?:又は電磁的方法)?(?:による|での|により|で|をもって)|書面上の)?
+    (?:事前の?)?
     (?P<what>承諾|同意|承認|許可|許諾|了承|了解|指示|指図)
     (?P<how>を得|を受け|が必要|を要|なく|なしに|なしで|無く|無しに|を得ず|に従|に基づ|により|を求め)
 """, re.VERBOSE)
@@ -35,6 +36,9 @@ PRIOR_NOTICE = re.compile(r"""
     (?:事前に|予め|あらかじめ)(?:書面(?:で|により|をもって))?[^、。]{0,12}?(?P<what>通知|届出|届け出|報告|連絡)
   | (?P<after>通知|届出|届け出|報告)(?:した上で|したうえで|の上)
 """, re.VERBOSE)
+PRIOR = re.compile(r"事前|予め|あらかじめ")
+# Characters before a consent searched for its form (事前, 書面).
+FORM_WINDOW = 16
 WAIVING = frozenset({"なく", "なしに", "なしで", "無く", "無しに", "を得ず"})
 WITHOUT = re.compile(r"(?:する)?(?:ことなく|ことなしに|せずに|せず|しないで|なく|なしに)")
 CONSENT_WORDS = {"承諾": "consent", "同意": "consent", "承認": "consent", "許可": "consent",
@@ -106,8 +110,10 @@ def consents(sentence: str, parties: Parties, *, prohibits: bool = False) -> lis
         start = match.start()
         giver = _giver(sentence, start, parties)
         text = sentence[giver[1] if giver[0] else start:match.end()]
-        found.append(Consent(CONSENT_WORDS[what], text, bool(match.group("before")),
-                             "書面" in match.group(0), giver[0]))
+        # 事前の書面による承諾 and 書面による事前の承諾 say the same: the form is read from
+        # the words before the consent, up to the clause's start.
+        lead = sentence[max(0, match.start("what") - FORM_WINDOW):match.start("what")].rsplit("、", 1)[-1]
+        found.append(Consent(CONSENT_WORDS[what], text, bool(PRIOR.search(lead)), "書面" in lead, giver[0]))
     for match in PRIOR_NOTICE.finditer(sentence):
         if WITHOUT.match(sentence, match.end()) and not prohibits:
             continue
