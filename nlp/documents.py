@@ -1,4 +1,4 @@
-"""Reading contract files into text: plain text in any common Japanese encoding, and .docx.
+"""Reading contract files into text: plain text in any common Japanese encoding, .docx and PDF.
 
 A file's bytes come in with its name; the text comes out, or an
 :class:`~nlp.errors.UnreadableDocument` that names the file and says why.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .errors import InputTooLarge, UnreadableDocument
 from .numbering import ListCounter, read_definitions
+from .pdf import MAGIC_WINDOW, PDF_MAGIC, read_pdf
 
 __all__ = ["DocumentLimits", "decode_text", "read_document", "read_docx"]
 
@@ -58,6 +59,9 @@ class DocumentLimits:
     max_unzipped_bytes: int = 50 * 1024 * 1024 # all parts of a .docx once decompressed (zip bombs)
     max_zip_ratio: int = 100                   # decompressed / compressed, per part
     max_parts: int = 2_000                     # entries in the .docx zip
+    max_pdf_pages: int = 200                   # a long contract with its annexes has well under 100
+    pdf_seconds: float = 5.0                   # to read one PDF; PDFium reads 20 pages in about 0.3 s
+    pdf_memory_bytes: int = 1024 * 1024 * 1024 # the address space of the process reading a PDF
 
 
 def decode_text(data: bytes, *, name: str) -> str:
@@ -70,7 +74,7 @@ def decode_text(data: bytes, *, name: str) -> str:
                 raise UnreadableDocument(f"{name}: starts with a {encoding} byte-order mark but is not "
                                          f"{encoding} text ({error.reason} at byte {error.start}).") from None
     if b"\x00" in data[:4096]:
-        raise UnreadableDocument(f"{name}: looks like a binary file, not text. Upload .txt or .docx.")
+        raise UnreadableDocument(f"{name}: looks like a binary file, not text. Upload .txt, .docx or .pdf.")
     for encoding in FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -229,7 +233,13 @@ def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = Non
                                      "Word (File → Info → Protect Document) and upload it again.")
         raise UnreadableDocument(f"{name}: is a Word 97–2003 .doc (or another OLE file), which is not read. "
                                  "Save it as .docx in Word and upload it again.")
-    if name.lower().endswith((".docx", ".doc", ".pdf", ".xlsx")):
+    if PDF_MAGIC in data[:MAGIC_WINDOW]:
+        return read_pdf(data, name=name, max_pages=limits.max_pdf_pages, seconds=limits.pdf_seconds,
+                        memory_bytes=limits.pdf_memory_bytes)
+    if name.lower().endswith(".pdf"):
+        raise UnreadableDocument(f"{name}: is named like a PDF but its content is not one (no %PDF- header). "
+                                 "Upload the PDF itself, a .docx or plain text.")
+    if name.lower().endswith((".docx", ".doc", ".xlsx")):
         raise UnreadableDocument(f"{name}: is named like a {name.rsplit('.', 1)[-1]} file but its content is "
-                                 "not a Word document. Upload .docx or plain text.")
+                                 "not a Word document. Upload .docx, .pdf or plain text.")
     return decode_text(data, name=name)

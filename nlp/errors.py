@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ContractDiffError",
     "DeadlineExceeded",
+    "DocumentLimitExceeded",
     "EmptyDocument",
     "InputTooLarge",
     "InvalidText",
@@ -30,6 +31,20 @@ class EmptyDocument(ContractDiffError):
 
 class UnreadableDocument(ContractDiffError):
     """A file that cannot be read as a contract (corrupt, encrypted, unsupported)."""
+
+
+class DocumentLimitExceeded(UnreadableDocument):
+    """A file over one of the bounds of :class:`~nlp.documents.DocumentLimits` that a deployment may raise.
+
+    ``limit`` names the field (``max_pdf_pages``), so the caller can say which setting raises it.
+    """
+
+    def __init__(self, message: str, limit: str = "") -> None:
+        super().__init__(message, limit)  # both in args, so the error pickles (batch workers)
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class DeadlineExceeded(ContractDiffError):

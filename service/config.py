@@ -20,6 +20,11 @@ class Defaults:
     #: The largest multipart/form-data body (the uploaded files together), in bytes; it replaces
     #: MAX_CONTENT_LENGTH for uploads, since a .docx with a logo is larger than its text (413 beyond it).
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    #: The most pages an uploaded PDF may have (422 beyond them, before any page is read).
+    MAX_PDF_PAGES = 200
+    #: Seconds the reading of one uploaded PDF may take (422 past them); all the files of a request
+    #: are read within REQUEST_DEADLINE_SECONDS together (503 past it).
+    PDF_TIMEOUT_SECONDS = 5
     #: The author of the tracked changes in POST /v1/redline?format=docx, unless the request names one.
     REDLINE_AUTHOR = "contractdiff"
     #: The most documents one POST /v1/drift may check (413 beyond it; the command line has no limit).

@@ -1,25 +1,30 @@
 """A request from JSON or from uploaded files (``multipart/form-data``), read in one place.
 
-A form carries each document as a file (a .docx, or text in UTF-8, UTF-16 or Shift_JIS; its
-file name becomes the document's name) or as a plain text field, and each option as a field
-``true`` or ``false``. It comes out shaped like the JSON body, so one schema checks both: a
-missing document, an unknown field or an option that is not true/false is the same 422.
+A form carries each document as a file (a .docx, a PDF with a text layer, or text in UTF-8,
+UTF-16 or Shift_JIS, told apart by their content; its file name becomes the document's name)
+or as a plain text field, and each option as a field ``true`` or ``false``. It comes out shaped
+like the JSON body, so one schema checks both: a missing document, an unknown field or an
+option that is not true/false is the same 422.
 A file that cannot be read is a 422 naming the file (:class:`~nlp.errors.UnreadableDocument`).
+The PDFs of one request are read within its REQUEST_DEADLINE_SECONDS together (503 past it).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Collection
+from dataclasses import replace
 from typing import IO, Any
 
-from flask import Request, request
+from flask import Request, current_app, request
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import Length
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from nlp.budget import Budget
 from nlp.documents import DocumentLimits, read_document
+from nlp.errors import DeadlineExceeded, DocumentLimitExceeded, UnreadableDocument
 
 from .body import read_json
 from .config import Defaults
@@ -33,12 +38,18 @@ __all__ = [
     "InMemoryRequest",
     "read_data",
     "read_form",
+    "upload_limits",
 ]
 
 FORM = "multipart/form-data"
 TRUE_FALSE = {"true": True, "false": False}
 #: The option fields a compare form may carry: those of the JSON ``options``.
 COMPARE_OPTIONS = tuple(OptionsSchema().fields)
+#: The setting that raises each bound of DocumentLimits an upload may run into.
+LIMIT_SETTINGS = {"max_pdf_pages": "MAX_PDF_PAGES", "pdf_seconds": "PDF_TIMEOUT_SECONDS"}
+#: What a form's file may be, for the descriptions of the spec.
+FILE_KINDS = ("a .docx, a PDF with a text layer (a scan needs OCR first), or text in UTF-8, UTF-16 with a "
+              "BOM or Shift_JIS")
 
 
 class InMemoryRequest(Request):
@@ -80,12 +91,16 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
             f"The uploaded files are over {max_upload_bytes:,} bytes together. "
             "Upload smaller files or raise CONTRACTDIFF_MAX_UPLOAD_BYTES."
         ) from None
-    limits = DocumentLimits(max_bytes=max_upload_bytes)
+    limits = upload_limits(max_upload_bytes)
+    # Reading counts toward the request's deadline, as the comparison does: a PDF built to be slow
+    # costs its file at most PDF_TIMEOUT_SECONDS, fifty of them no more than the deadline together.
+    deadline = current_app.config.get("REQUEST_DEADLINE_SECONDS", Defaults.REQUEST_DEADLINE_SECONDS)
+    budget = Budget.within(deadline)
     data: dict[str, Any] = {}
     for key in files:
         for upload in files.getlist(key):
             if upload.filename or upload.content_length:
-                _put(data, key, _read_upload(upload, key, limits), lists)
+                _put(data, key, _read_upload(upload, key, limits, budget), lists)
     for key in form:
         for value in form.getlist(key):
             if key in options:
@@ -97,9 +112,28 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
     return data
 
 
-def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits) -> dict[str, str]:
+def upload_limits(max_upload_bytes: int) -> DocumentLimits:
+    """The bounds of an uploaded file, from the app's settings."""
+    config = current_app.config
+    return DocumentLimits(max_bytes=max_upload_bytes,
+                          max_pdf_pages=config.get("MAX_PDF_PAGES", Defaults.MAX_PDF_PAGES),
+                          pdf_seconds=config.get("PDF_TIMEOUT_SECONDS", Defaults.PDF_TIMEOUT_SECONDS))
+
+
+def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: Budget) -> dict[str, str]:
     name = file_name(upload.filename, default=key)
-    return {"text": read_document(upload.read(), name=name, limits=limits), "name": name}
+    budget.check(f"reading {name}")
+    seconds = min(limits.pdf_seconds, budget.remaining())
+    try:
+        text = read_document(upload.read(), name=name, limits=replace(limits, pdf_seconds=seconds))
+    except DocumentLimitExceeded as error:
+        if error.limit == "pdf_seconds" and seconds < limits.pdf_seconds:
+            raise DeadlineExceeded(f"The request ran out of time while reading {name}.") from None
+        setting = LIMIT_SETTINGS.get(error.limit)
+        if not setting:
+            raise
+        raise UnreadableDocument(f"{error} (The limit is the setting CONTRACTDIFF_{setting}.)") from None
+    return {"text": text, "name": name}
 
 
 def _put(data: dict[str, Any], key: str, document: dict[str, str], lists: Collection[str]) -> None:
@@ -122,9 +156,8 @@ class CompareUploadSchema(Schema):
 
     original = fields.String(required=True, metadata={
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
-        "description": "The original contract: a .docx, or text in UTF-8, UTF-16 with a BOM or "
-                       "Shift_JIS; or a text field with the contract itself. A file's name becomes "
-                       "the document's name.",
+        "description": f"The original contract: {FILE_KINDS}, told apart by content; or a text "
+                       "field with the contract itself. A file's name becomes the document's name.",
     })
     revised = fields.String(required=True, metadata={
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
@@ -141,13 +174,13 @@ class DriftUploadSchema(Schema):
 
     template = fields.String(required=True, metadata={
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
-        "description": "The standard template: a .docx, or text in UTF-8, UTF-16 with a BOM or Shift_JIS.",
+        "description": f"The standard template: {FILE_KINDS}.",
     })
     documents = fields.List(
         fields.String(metadata={"format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES}),
         required=True, validate=Length(max=Defaults.MAX_DRIFT_DOCUMENTS),
-        metadata={"description": "The signed contracts, one file each (the field repeated); "
-                                 "their names name them."})
+        metadata={"description": "The signed contracts, one file each (the field repeated), each as "
+                                 "`template`; their names name them."})
     ignore_formatting = fields.String(metadata={
         "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
     detect_moves = fields.String(metadata={
