@@ -127,6 +127,7 @@ def test_each_articles_changes_are_commented_on_it(tracked):
     comments = "".join(t.text or "" for t in part(tracked, "word/comments.xml").iter(f"{W}t"))
     assert "秘密保持義務の存続期間: 5年間 → 3年間（減少）" in comments
     assert "仕様変更の通知期限: 30日前まで → 90日前まで（増加）" in comments
+    assert "管轄裁判所: 甲の本店所在地を管轄する地方裁判所 → 東京地方裁判所（変更・乙に有利）" in comments
 
 
 def test_the_negotiators_own_edits_will_be_tracked_too(tracked):
@@ -240,7 +241,10 @@ def test_a_renumbered_article_underlines_its_number(table):
 def test_the_redline_page_marks_insertions_and_deletions(counter_draft):
     page = exported(counter_draft, Format.HTML).decode("utf-8")
     assert "<del>原則として30</del><ins>変更の90</ins>" in page
-    assert "<td>秘密保持義務の存続期間</td><td>第9条</td><td>秘密保持義務の存続期間: 5年間 → 3年間</td><td>減少</td>" in page
+    assert "<td>秘密保持義務の存続期間</td><td>第9条</td><td>秘密保持義務の存続期間: 5年間 → 3年間</td><td>減少</td>" \
+           "<td>—</td>" in page
+    assert "<td>責任上限</td><td>第13条</td><td>責任上限: 金1,000万円（新設）</td><td>追加</td><td>乙</td>" in page
+    assert '<th scope="col">有利</th>' in page
 
 
 def test_the_redline_page_escapes_the_contracts_and_loads_nothing(engine):
@@ -269,15 +273,29 @@ def xlsx_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
-CONFIDENTIALITY_ROW = ["2", "秘密保持義務の存続期間", "数値・条件", "confidentiality_period", "第9条", "第9条",
-                       "5年間", "3年間", "減少", "秘密保持義務の存続期間: 5年間 → 3年間"]
+CONFIDENTIALITY_ROW = ["2", "秘密保持義務の存続期間", "条件値", "第9条", "第9条",
+                       "5年間", "3年間", "減少", "—", "秘密保持義務の存続期間: 5年間 → 3年間"]
 
 
 def test_the_workbook_has_a_row_per_change(counter_draft):
     rows = xlsx_rows(exported(counter_draft, Format.XLSX))
-    assert rows[0][:6] == ["No.", "区分", "種類", "分類コード", "原案の条", "修正案の条"]
+    assert rows[0] == ["No.", "区分", "種類", "原案の条", "修正案の条", "変更前", "変更後", "方向", "有利", "概要"]
     assert len(rows) == 1 + len(counter_draft.changes)
     assert rows[2] == CONFIDENTIALITY_ROW
+
+
+def test_the_ledger_names_the_favoured_party_and_a_missing_value_as_a_dash(counter_draft):
+    cap = next(row for row in xlsx_rows(exported(counter_draft, Format.XLSX)) if row[1] == "責任上限")
+    assert cap[5:9] == ["—", "金1,000万円", "追加", "乙"]
+
+
+def test_changes_of_meaning_reach_the_ledger_in_words(engine):
+    comparison = compare(dev_text("001_original"), dev_text("001_counter_meaning"), engine=engine)
+    rows = xlsx_rows(exported(comparison, Format.XLSX))
+    assert ["義務の強さ", "義務の強さ", "第8条", "第8条", "確認的規定", "義務", "変更", "甲"] in [row[1:9] for row in rows]
+    assert {row[2] for row in rows[1:]} >= {"承諾・同意", "条件", "範囲", "定義", "当事者"}
+    codes = {"statement", "obligation", "effort", "negated", "affirmed", "other", "consent", "modality"}
+    assert not [cell for row in rows for cell in row if cell in codes]
 
 
 def test_the_csv_has_the_same_rows_and_opens_in_excel(counter_draft):

@@ -11,7 +11,15 @@ from html import escape
 
 from ..result import Comparison, Op, Segment
 from .draft import Draft
-from .labels import DIRECTION_LABELS, STATUS_LABELS, change_label, clause_badges, clause_label
+from .labels import (
+    DIRECTION_LABELS,
+    STATUS_LABELS,
+    SUMMARY_LABELS,
+    change_label,
+    clause_badges,
+    clause_label,
+    favoured,
+)
 from .wordml import clean
 
 __all__ = ["redline_page"]
@@ -33,10 +41,8 @@ del { background: #fbdcdc; color: #7a0c0c; text-decoration: line-through; }
 .summary { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; margin: 0; padding: 0; list-style: none; }
 """.strip()
 
-SUMMARY_LABELS = (
-    ("modified", "変更"), ("inserted", "新設"), ("deleted", "削除"), ("moved", "移動"),
-    ("renumbered", "条番号変更"), ("formatting_only", "書式のみ"), ("equal", "一致"),
-)
+#: The table of changes: what changed, where, in words, which way, and whom it favours.
+CHANGE_COLUMNS = ("区分", "条", "内容", "方向", "有利")
 
 
 def _redline(segments: Iterable[Segment]) -> str:
@@ -69,16 +75,16 @@ def redline_page(comparison: Comparison, original: Draft, revised: Draft, *, aut
         "<main><h2>主な変更</h2>",
     ]
     if comparison.changes:
-        parts.append("<table><thead><tr><th scope=\"col\">区分</th><th scope=\"col\">条</th>"
-                     "<th scope=\"col\">変更前 → 変更後</th><th scope=\"col\">方向</th></tr></thead><tbody>")
+        head = "".join(f'<th scope="col">{title}</th>' for title in CHANGE_COLUMNS)
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
         for change in comparison.changes:
             clause = change.revised_clause or change.original_clause or ""
-            parts.append(f"<tr><td>{escape(change_label(change))}</td><td>{escape(clause)}</td>"
-                         f"<td>{escape(change.summary)}</td>"
-                         f"<td>{DIRECTION_LABELS[change.direction]}</td></tr>")
+            cells = (change_label(change), clause, change.summary, DIRECTION_LABELS[change.direction],
+                     favoured(change))
+            parts.append("<tr>" + "".join(f"<td>{escape(clean(cell))}</td>" for cell in cells) + "</tr>")
         parts.append("</tbody></table>")
     else:
-        parts.append("<p>条件値の変更はありません。</p>")
+        parts.append("<p>主な変更はありません。</p>")
     parts.append("<h2>条文</h2>")
     for index, clause in enumerate(comparison.clauses):
         badges = "".join(f'<span class="badge">{escape(b)}</span>' for b in clause_badges(clause))

@@ -9,35 +9,29 @@ from datetime import UTC, datetime
 
 import xlsxwriter
 
-from ..result import Change, Comparison
+from ..result import Comparison
 from .csvsafe import safe_cell
 from .draft import Draft
-from .labels import DIRECTION_LABELS, KIND_LABELS, change_label
+from .labels import DIRECTION_LABELS, KIND_LABELS, before_after, change_label, favoured
 from .wordml import clean
 
 __all__ = ["COLUMNS", "ledger_csv", "ledger_rows", "ledger_xlsx"]
 
 #: The header row, and the width of each column in the spreadsheet (in characters).
 COLUMNS = (
-    ("No.", 5), ("区分", 22), ("種類", 12), ("分類コード", 20), ("原案の条", 10), ("修正案の条", 10),
-    ("変更前", 28), ("変更後", 28), ("方向", 8), ("概要", 60),
+    ("No.", 5), ("区分", 22), ("種類", 12), ("原案の条", 10), ("修正案の条", 10),
+    ("変更前", 28), ("変更後", 28), ("方向", 8), ("有利", 10), ("概要", 60),
 )
 SHEET = "変更一覧"
-
-
-def _sides(change: Change) -> tuple[str, str]:
-    before = change.original.text if change.original else (change.before or "")
-    after = change.revised.text if change.revised else (change.after or "")
-    return before, after
 
 
 def ledger_rows(comparison: Comparison) -> Iterator[list[str | int]]:
     """One row per change, in the order of COLUMNS."""
     for number, change in enumerate(comparison.changes, 1):
-        before, after = _sides(change)
-        yield [number, change_label(change), KIND_LABELS[change.kind], change.category,
+        before, after = before_after(change)
+        yield [number, change_label(change), KIND_LABELS[change.kind],
                change.original_clause or "", change.revised_clause or "", clean(before), clean(after),
-               DIRECTION_LABELS[change.direction], clean(change.summary)]
+               DIRECTION_LABELS[change.direction], clean(favoured(change)), clean(change.summary)]
 
 
 def ledger_xlsx(comparison: Comparison, original: Draft, revised: Draft, *, author: str,

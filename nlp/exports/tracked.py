@@ -32,7 +32,7 @@ from docx.text.run import Run
 from ..redline import redline
 from ..result import Clause, ClauseRef, Comparison, Op, Part, Segment, Status
 from .draft import Draft
-from .labels import DIRECTION_LABELS
+from .labels import change_note
 from .wordml import Revisions, clean, new_document, run, save
 
 __all__ = ["tracked_changes"]
@@ -123,7 +123,7 @@ def _comment_lines(clause: Clause) -> list[str]:
     if clause.moved and clause.original is not None:
         lines.append(f"移動: 原案の{clause.original.label}の位置から移動しました。")
     for change in clause.changes:
-        lines.append(f"{change.summary}（{DIRECTION_LABELS[change.direction]}）")
+        lines.append(change_note(change))
     return lines
 
 
