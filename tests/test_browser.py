@@ -77,7 +77,7 @@ def page(browser, server, uploads):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="ja-JP")
     page = context.new_page()
     page.goto(f"{server}/")
-    page.get_by_label("ファイル（.docx / .txt：UTF-8・UTF-16・Shift_JIS）").first.set_input_files(uploads[0])
+    page.get_by_label("ファイル（.docx / .pdf / .txt：UTF-8・UTF-16・Shift_JIS）").first.set_input_files(uploads[0])
     page.locator("#revised-file").set_input_files(uploads[1])
     page.get_by_role("button", name="比較する").click()
     page.wait_for_selector("#clauses tbody tr", timeout=60_000)
@@ -85,8 +85,27 @@ def page(browser, server, uploads):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def meaning_page(browser, server):
+    """Seed 001 against a counter-draft that changes duties, parties, consents and conditions, pasted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{server}/")
+    page.locator("#original-text").fill(dev_text("001_original"))
+    page.locator("#revised-text").fill(dev_text("001_counter_meaning"))
+    page.get_by_role("button", name="比較する").click()
+    page.wait_for_selector("#changes tbody tr", timeout=60_000)
+    yield page
+    context.close()
+
+
 def clause_row(page, label: str):
     return page.locator("#clauses tbody tr").filter(has=page.locator("th", has_text=label))
+
+
+def change_cells(page, *, visible_only: bool = False) -> list[list[str]]:
+    rows = page.locator("#changes tbody tr" + (":visible" if visible_only else ""))
+    return [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
 
 
 def test_the_articles_stand_side_by_side_in_aligned_rows(page):
@@ -110,13 +129,30 @@ def test_inserted_deleted_and_renumbered_articles_carry_badges(page):
     assert "条番号変更" in clause_row(page, "第6条→第7条").locator(".badge").all_inner_texts()
 
 
-def test_the_change_table_shows_category_clause_values_and_direction(page):
-    rows = page.locator("#changes tbody tr")
-    cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
-    assert ["秘密保持義務の存続期間", "第9条", "5年間 → 3年間", "減少"] in cells
-    assert ["仕様変更の通知期限", "第4条", "30日前まで → 90日前まで", "増加"] in cells
+def test_the_change_table_shows_category_clause_values_direction_and_the_favoured_party(page):
+    headers = page.locator("#changes thead th").all_inner_texts()
+    assert headers == ["区分", "条", "変更前 → 変更後", "方向", "有利"]
+    cells = change_cells(page)
+    assert ["秘密保持義務の存続期間", "第9条", "5年間 → 3年間", "減少", "—"] in cells
+    assert ["仕様変更の通知期限", "第4条", "30日前まで → 90日前まで", "増加", "—"] in cells
+    assert ["管轄裁判所", "第16条", "甲の本店所在地を管轄する地方裁判所 → 東京地方裁判所", "変更", "乙"] in cells
+    assert ["責任上限", "第13条", "— → 金1,000万円", "追加", "乙"] in cells
     summary = page.locator("#summary li").all_inner_texts()
     assert "6 変更" in summary and "1 新設" in summary and "1 削除" in summary
+
+
+def test_the_favoured_party_filter_keeps_the_changes_that_favour_that_party(page):
+    page.get_by_label("有利な当事者").select_option("乙")
+    assert [cells[0] for cells in change_cells(page, visible_only=True)] == ["責任上限", "管轄裁判所"]
+    assert page.locator("#changes-count").inner_text() == "7件中2件を表示しています。"
+    page.get_by_label("有利な当事者").select_option("")
+    assert len(change_cells(page, visible_only=True)) == 7
+
+
+def test_the_category_filter_keeps_one_category(page):
+    page.get_by_label("区分").select_option("契約期間")
+    assert change_cells(page, visible_only=True) == [["契約期間", "第11条", "1年間 → 3年間", "増加", "—"]]
+    page.get_by_label("区分").select_option("")
 
 
 def test_changed_only_hides_the_equal_rows(page):
@@ -159,6 +195,29 @@ def test_the_word_download_carries_the_changes_as_tracked_changes(page):
     deleted = ["".join(t.text for t in mark.iter(f"{W}delText")) for mark in body.iter(f"{W}del")]
     assert "変更の90" in inserted and "原則として30" in deleted
     assert {mark.get(f"{W}author") for mark in body.iter(f"{W}ins")} == {"乙社 法務部"}
+
+
+def test_changes_of_meaning_read_in_japanese_not_in_codes(meaning_page):
+    cells = change_cells(meaning_page)
+    assert ["義務の強さ", "第8条", "確認的規定 → 義務", "変更", "甲"] in [row[:5] for row in cells]
+    assert any(row[0] == "肯定・否定" and row[2] == "否定 → 肯定" for row in cells)
+    assert any(row[0] == "ただし書" and row[2] == "— → ただし書" for row in cells)
+    shown = " ".join(meaning_page.locator("#changes").inner_text().split())
+    codes = ("statement", "obligation", "effort", "negated", "affirmed", "proviso", "consent", "other")
+    assert [code for code in codes if code in shown] == []
+
+
+def test_the_kind_filter_keeps_the_changes_of_one_kind(meaning_page):
+    kinds = meaning_page.get_by_label("種類")
+    assert "義務の強さ（2）" in kinds.locator("option").all_inner_texts()
+    kinds.select_option("modality")
+    assert [row[2] for row in change_cells(meaning_page, visible_only=True)] == [
+        "確認的規定 → 義務", "確認的規定 → 努力義務"]
+    meaning_page.get_by_label("有利な当事者").select_option("甲")
+    assert [row[2] for row in change_cells(meaning_page, visible_only=True)] == ["確認的規定 → 義務"]
+    kinds.select_option("")
+    meaning_page.get_by_label("有利な当事者").select_option("")
+    assert meaning_page.locator("#changes tbody tr:visible").count() == meaning_page.locator("#changes tbody tr").count()
 
 
 def test_pasted_texts_are_compared_too(browser, server):

@@ -121,11 +121,6 @@
 
   // Rendering ------------------------------------------------------------------------------
 
-  const SUMMARY = [
-    ["modified", "変更"], ["inserted", "新設"], ["deleted", "削除"], ["moved", "移動"],
-    ["renumbered", "条番号変更"], ["formatting_only", "書式のみ"], ["equal", "一致"],
-  ];
-
   function isChanged(clause) {
     return clause.status !== "equal" || clause.moved || clause.renumbered;
   }
@@ -134,7 +129,8 @@
     const left = clause.original && clause.original.label;
     const right = clause.revised && clause.revised.label;
     if (left && right && left !== right) return `${left}→${right}`;
-    return right || left || "";
+    const ref = clause.revised || clause.original;
+    return right || left || (ref ? labels.part[ref.part] : "");
   }
 
   function badges(clause) {
@@ -178,27 +174,78 @@
     return row;
   }
 
-  function sideValue(term, word) {
-    if (term) return term.text;
-    return word || "—";
+  // 区分: the term's category for a value, the kind of change otherwise (as nlp/exports/labels.py).
+  function changeLabel(change) {
+    if (change.kind === "value") return labels.category[change.category] || change.category;
+    return labels.kind[change.kind];
+  }
+
+  // One side of a change as a reader reads it: the value as written, a code by its name
+  // (obligation → 義務), the contract's own words as they are, or — when the side has none.
+  function sideValue(change, term, word) {
+    if (change.kind === "value") return term ? term.text : labels.none;
+    if (word === null || word === undefined) return labels.none;
+    const names = labels.sides[change.kind];
+    return (names && names[word]) || word;
+  }
+
+  function favoured(change) {
+    return change.favours || labels.none;
   }
 
   function changeRow(change, clauseIndex) {
-    const category = change.kind === "value"
-      ? (labels.category[change.category] || change.category)
-      : labels.kind[change.kind];
+    const category = changeLabel(change);
     const clause = change.revised_clause || change.original_clause || "";
     const go = element("button", { type: "button", className: "link", text: clause,
       "aria-label": `${clause}へ移動：${change.summary}` });
     go.addEventListener("click", (event) => { event.stopPropagation(); goToClause(clauseIndex); });
-    const values = `${sideValue(change.original, change.before)} → ${sideValue(change.revised, change.after)}`;
-    const row = element("tr", { "data-clause": String(clauseIndex), "data-category": change.category },
+    const sides = `${sideValue(change, change.original, change.before)} → ${sideValue(change, change.revised, change.after)}`;
+    // A definition's sides are the defining words: the term they define goes first.
+    const values = change.term ? `「${change.term}」：${sides}` : sides;
+    const row = element("tr", { "data-clause": String(clauseIndex), "data-kind": change.kind,
+      "data-category": category, "data-favours": favoured(change) },
       element("td", { text: category }),
       element("td", {}, go),
       element("td", { className: "values", text: values, title: change.summary }),
-      element("td", { className: `direction direction-${change.direction}`, text: labels.direction[change.direction] }));
+      element("td", { className: `direction direction-${change.direction}`, text: labels.direction[change.direction] }),
+      element("td", { className: "favours", text: favoured(change) }));
     row.addEventListener("click", () => goToClause(clauseIndex));
     return row;
+  }
+
+  // The filters of the table of changes: each select keeps the rows whose data-* attribute
+  // equals its value; the empty value (すべて) keeps every row.
+  const CHANGE_FILTERS = [["kind-filter", "kind"], ["category-filter", "category"], ["favours-filter", "favours"]];
+
+  function filterOptions(rows, key, name) {
+    const counts = new Map();
+    for (const row of rows) counts.set(row.dataset[key], (counts.get(row.dataset[key]) || 0) + 1);
+    // Kinds in the order of the vocabulary, the others in the order they first appear.
+    const values = key === "kind" ? Object.keys(labels.kind).filter((kind) => counts.has(kind)) : [...counts.keys()];
+    return [element("option", { value: "", text: "すべて" }),
+      ...values.map((value) => element("option", { value, text: `${name(value)}（${counts.get(value)}）` }))];
+  }
+
+  function fillChangeFilters(rows) {
+    const names = {
+      kind: (kind) => labels.kind[kind],
+      category: (label) => label,
+      favours: (party) => (party === labels.none ? `判定なし（${labels.none}）` : party),
+    };
+    for (const [id, key] of CHANGE_FILTERS) $(id).replaceChildren(...filterOptions(rows, key, names[key]));
+  }
+
+  function applyChangeFilters() {
+    const rows = [...document.querySelectorAll("#changes tbody tr")];
+    const wanted = CHANGE_FILTERS.map(([id, key]) => [key, $(id).value]).filter(([, value]) => value);
+    let shown = 0;
+    for (const row of rows) {
+      row.hidden = !wanted.every(([key, value]) => row.dataset[key] === value);
+      if (!row.hidden) shown += 1;
+    }
+    $("changes-count").textContent = wanted.length
+      ? (shown ? `${rows.length}件中${shown}件を表示しています。` : "条件に合う変更はありません。")
+      : `${rows.length}件`;
   }
 
   function goToClause(index) {
@@ -224,7 +271,7 @@
 
   function render(comparison) {
     const summary = $("summary");
-    summary.replaceChildren(...SUMMARY.map(([key, text]) =>
+    summary.replaceChildren(...labels.summary.map(([key, text]) =>
       element("li", { "data-key": key }, element("span", { className: "count", text: String(comparison.summary[key]) }),
         ` ${text}`)));
     $("original-title").textContent = comparison.meta.original_name || "原案";
@@ -240,12 +287,16 @@
     });
     changes.replaceChildren(...rows);
     $("changes").hidden = rows.length === 0;
+    $("change-filters").hidden = rows.length === 0;
     $("no-changes").hidden = rows.length !== 0;
+    fillChangeFilters(rows);
+    applyChangeFilters();
     applyFilter();
     results.hidden = false;
   }
 
   $("changed-only").addEventListener("change", applyFilter);
+  for (const [id] of CHANGE_FILTERS) $(id).addEventListener("change", applyChangeFilters);
 
   // Downloads ------------------------------------------------------------------------------
 
