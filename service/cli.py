@@ -26,6 +26,7 @@ from nlp.documents import read_document
 from nlp.drift import DocumentDrift, aggregate
 from nlp.engine import DEFAULT_MODEL, load_engine
 from nlp.errors import ContractDiffError
+from nlp.exports.labels import PART_LABELS, SUMMARY_LABELS, change_note, clause_badges
 from nlp.result import Clause, Comparison, Op, Segment, Status
 
 from .batch import IN_PROCESS, ClusterUnavailable, collect_sources, read_template, run_batch
@@ -135,7 +136,7 @@ def run_drift(args: argparse.Namespace) -> int:
             stream.write(json.dumps({"index": index, **schema.dump(result)}, ensure_ascii=False) + "\n")
             stream.flush()
             if result.error:
-                tqdm.write(f"skipped {result.error}", file=sys.stderr)
+                tqdm.write(f"読めずに飛ばしました：{result.error}", file=sys.stderr)
             progress.update()
 
         try:
@@ -164,15 +165,16 @@ def run_drift(args: argparse.Namespace) -> int:
 def _print_summary(report: dict[str, Any], seconds: float, workers: int, written: Sequence[Path | None],
                    out: TextIO) -> None:
     aggregate = report["aggregate"]
-    where = "in this process" if workers == IN_PROCESS else f"on {workers} worker{'s' * (workers != 1)}"
-    print(f"{aggregate['documents']} documents compared, {aggregate['failed']} skipped, in {seconds:.1f} s "
-          f"{where}; mean drift {aggregate['drift']:.3f}.", file=out)
+    where = "このプロセス" if workers == IN_PROCESS else f"ワーカー{workers}個"
+    print(f"{aggregate['documents']}件を比較、{aggregate['failed']}件は読めずに飛ばしました"
+          f"（{seconds:.1f}秒、{where}）。平均乖離度 {aggregate['drift']:.3f}。", file=out)
     for article in aggregate["articles"][:5]:
         if article["missing"] or article["modified"]:
             ref = article["template"]
-            print(f"  {ref['label']}（{ref['heading'] or ''}）: {article['missing']} missing, "
-                  f"{article['modified']} modified, {article['term_changed']} with a changed term", file=out)
-    print("Wrote " + ", ".join(str(path) for path in written if path is not None) + ".", file=out)
+            print(f"  {ref['label']}（{ref['heading'] or ''}）：欠く文書 {article['missing']}件、"
+                  f"変えた文書 {article['modified']}件（うち条件値を変えた文書 {article['term_changed']}件）",
+                  file=out)
+    print("書き出しました：" + "、".join(str(path) for path in written if path is not None), file=out)
 
 
 def _write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -219,22 +221,20 @@ def render_redline(comparison: Comparison, original: str, revised: str, *, colou
     def style(text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if colour and text else text
 
-    summary = comparison.summary
-    lines = [style(f"{original} → {revised}", HEADING_STYLE),
-             f"{summary.equal} equal · {summary.modified} modified · {summary.inserted} inserted · "
-             f"{summary.deleted} deleted · {summary.renumbered} renumbered · {summary.moved} moved", ""]
+    counts = " · ".join(f"{label} {getattr(comparison.summary, key)}" for key, label in SUMMARY_LABELS)
+    lines = [style(f"{original} → {revised}", HEADING_STYLE), counts, ""]
     unchanged = []
     for clause in comparison.clauses:
         if clause.status == Status.EQUAL and not clause.changes:
             unchanged.append(_labels(clause))
             continue
-        lines.append(style(f"{_labels(clause)}  {clause.status}" + ("  moved" if clause.moved else ""),
+        lines.append(style("  ".join([_labels(clause), "・".join(clause_badges(clause))]).rstrip(),
                            HEADING_STYLE))
         lines += ["  " + line for line in _redline_text(clause.redline, colour).split("\n")]
-        lines += ["  ▸ " + change.summary for change in clause.changes]
+        lines += ["  ▸ " + change_note(change) for change in clause.changes]
         lines.append("")
     if unchanged:
-        lines.append(style("Unchanged: " + ", ".join(unchanged), QUIET_STYLE))
+        lines.append(style("変更なし：" + "、".join(unchanged), QUIET_STYLE))
     return "\n".join(lines) + "\n"
 
 
@@ -245,7 +245,7 @@ def _labels(clause: Clause) -> str:
     heading = f"（{ref.heading}）" if ref.heading else ""
     if left is not None and right is not None and left.label != right.label:
         return f"{left.label} → {right.label}{heading}"
-    return f"{ref.label}{heading}"
+    return f"{ref.label or PART_LABELS[ref.part]}{heading}"
 
 
 def _redline_text(segments: Sequence[Segment], colour: bool) -> str:

@@ -19,8 +19,8 @@ from marshmallow.validate import Length
 from nlp.compare import Options
 from nlp.drift import Aggregate, DocumentDrift, aggregate, check_template, drift_each
 from nlp.errors import InputTooLarge
+from nlp.exports.labels import category_label
 from nlp.structure import parse
-from nlp.terms import CATEGORY_LABELS, Category
 
 from .config import Defaults
 from .errors import TooManyDocuments
@@ -211,13 +211,6 @@ class DriftReport:
     documents: tuple[DocumentDrift, ...]
     aggregate: Aggregate
     meta: dict[str, Any]
-
-
-def category_label(category: str) -> str:
-    try:
-        return CATEGORY_LABELS[Category(category)]
-    except ValueError:
-        return category
 
 
 # Route --------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""A drift report as a page to look at (HTML) and as a sheet (CSV), from its JSON form.
+"""A drift report (雛形からの乖離) as a page to look at (HTML) and as a sheet (CSV), from its JSON form.
 
 Both read the report as :class:`service.drift.DriftResponse` dumps it (what ``POST
 /v1/drift`` answers and ``python -m service.cli drift --out`` writes), so either can be
 rendered again from a saved report. The page is one self-contained file: inline CSS, inline
 SVG charts and a few lines of script to sort the table; nothing is fetched when it is viewed.
+Both are written in Japanese for the legal team that reads them; the JSON keeps its codes.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from html import escape
 from typing import Any
 
 from nlp.exports.csvsafe import SafeWriter
+from nlp.exports.labels import summary_note
 
 __all__ = ["CSV_COLUMNS", "render_csv", "render_html"]
 
 Report = Mapping[str, Any]
 
-#: One row per document. Counts are of articles; the *_articles columns name them.
+#: One row per document: its name, its drift, counts of articles (条件値の変更: of changed term
+#: values), the articles it lacks, adds and modifies by label, and why it could not be read.
 CSV_COLUMNS = (
-    "name", "drift", "missing", "extra", "modified", "formatting_only", "term_changes",
-    "missing_articles", "extra_articles", "modified_articles", "error",
+    "文書", "乖離度", "欠落", "追加", "変更", "書式のみ", "条件値の変更",
+    "欠落した条", "追加された条", "変更された条", "エラー",
 )
 
 # Chart geometry, in SVG user units (pixels at 100 %).
@@ -77,7 +80,7 @@ def _term_changes(document: Mapping[str, Any]) -> int:
 # HTML ---------------------------------------------------------------------------------------
 
 
-def render_html(report: Report, *, title: str = "Template drift") -> str:
+def render_html(report: Report, *, title: str = "雛形からの乖離") -> str:
     """The whole page: summary, chart per article, value distributions, documents and their redlines."""
     template = report["template"]
     aggregate = report["aggregate"]
@@ -86,27 +89,27 @@ def render_html(report: Report, *, title: str = "Template drift") -> str:
         "<!doctype html>",
         '<html lang="ja"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}: {escape(template['name'])}</title>",
+        f"<title>{escape(title)}：{escape(template['name'])}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<header><h1>{escape(title)}</h1>{_summary(report)}</header>",
-        '<nav><a href="#articles">Articles</a> · <a href="#terms">Term values</a> · '
-        '<a href="#documents">Documents</a></nav>',
-        '<section id="articles"><h2>Drift per template article</h2>',
-        "<p>For each article of the template, what the documents did to it; the articles most "
-        "documents departed from come first. The figure on the right is the article's mean drift.</p>",
+        '<nav><a href="#articles">条ごとの乖離</a> · <a href="#terms">条件値</a> · '
+        '<a href="#documents">文書</a></nav>',
+        '<section id="articles"><h2>雛形の条ごとの乖離</h2>',
+        "<p>雛形の各条について、各文書がその条をどう扱ったか。多くの文書が離れた条ほど上に並びます。"
+        "右端の数値はその条の平均乖離度です。</p>",
         _legend(),
         _article_chart(aggregate["articles"], aggregate["documents"]),
         "</section>",
-        '<section id="terms"><h2>Term values</h2>',
-        "<p>Each term of an article and the values the documents give it; "
-        '<span class="swatch template"></span> marks the template\'s value.</p>',
+        '<section id="terms"><h2>条件値</h2>',
+        "<p>各条の条件値と、各文書でのその値。"
+        '<span class="swatch template"></span>は雛形の値です。</p>',
         _term_charts(aggregate["articles"]),
         "</section>",
-        '<section id="documents"><h2>Documents</h2>',
-        "<p>Click a column heading to sort. A name leads to that document's redlines.</p>",
+        '<section id="documents"><h2>文書</h2>',
+        "<p>列の見出しを押すと並べ替えます。文書名から、その文書の変更箇所へ移動します。</p>",
         _documents_table(documents),
         "</section>",
-        '<section id="details"><h2>Redlines</h2>',
+        '<section id="details"><h2>変更箇所</h2>',
         *(_document_detail(index, document) for index, document in enumerate(documents)),
         "</section>",
         f"<script>{SCRIPT}</script>",
@@ -119,18 +122,18 @@ def _summary(report: Report) -> str:
     aggregate, meta = report["aggregate"], report["meta"]
     failed = aggregate["failed"]
     facts = [
-        f"Template <b>{escape(report['template']['name'])}</b> ({report['template']['articles']} articles)",
-        f"{aggregate['documents']} documents compared",
-        f'<span class="failed">{failed} could not be read</span>' if failed else "none failed",
-        f"mean drift <b>{aggregate['drift']:.3f}</b>",
-        f"model {escape(str(meta.get('model', '')))} {escape(str(meta.get('model_version', '')))}",
+        f"雛形 <b>{escape(report['template']['name'])}</b>（{report['template']['articles']}条）",
+        f"比較した文書 {aggregate['documents']}件",
+        f'<span class="failed">読めなかった文書 {failed}件</span>' if failed else "読めなかった文書なし",
+        f"平均乖離度 <b>{aggregate['drift']:.3f}</b>",
+        f"モデル {escape(str(meta.get('model', '')))} {escape(str(meta.get('model_version', '')))}",
     ]
     return "<p>" + " · ".join(facts) + "</p>"
 
 
 def _legend() -> str:
-    items = [("missing", "lacks it"), ("term_changed", "changes a term in it"),
-             ("modified", "modifies its wording"), ("kept", "keeps it")]
+    items = [("missing", "欠いている"), ("term_changed", "条件値を変えた"),
+             ("modified", "文言を変えた"), ("kept", "そのまま")]
     return '<p class="legend">' + " ".join(
         f'<span class="swatch {key}"></span>{escape(text)}' for key, text in items) + "</p>"
 
@@ -162,7 +165,7 @@ def _bar(x: float, y: float, width: float, colour: str, tip: str) -> str:
 def _article_chart(articles: Sequence[Mapping[str, Any]], compared: int) -> str:
     """One stacked bar per template article: documents lacking it, changing a term, modifying, keeping."""
     if not articles or not compared:
-        return "<p>No document could be compared.</p>"
+        return "<p>比較できた文書がありません。</p>"
     body = []
     for row, article in enumerate(articles):
         y = row * ROW_HEIGHT + 2
@@ -174,12 +177,12 @@ def _article_chart(articles: Sequence[Mapping[str, Any]], compared: int) -> str:
         for key, documents in (("missing", article["missing"]), ("term_changed", article["term_changed"]),
                                ("modified", wording), ("kept", kept)):
             width = BAR_WIDTH * documents / compared
-            body.append(_bar(x, y, width, COLOURS[key], f"{name}: {documents} of {compared} documents"))
+            body.append(_bar(x, y, width, COLOURS[key], f"{name}：{compared}件中{documents}件"))
             x += width
-        note = (f"{article['missing']} missing · {article['modified']} modified · "
-                f"drift {article['drift']:.3f}")
+        note = (f"欠落 {article['missing']} · 変更 {article['modified']} · "
+                f"乖離度 {article['drift']:.3f}")
         body.append(_text(LABEL_WIDTH + BAR_WIDTH + 8, y + 13, note, css="note"))
-    return _svg(len(articles), body, label="Documents per template article")
+    return _svg(len(articles), body, label="雛形の条ごとの文書数")
 
 
 def _term_charts(articles: Sequence[Mapping[str, Any]]) -> str:
@@ -188,7 +191,7 @@ def _term_charts(articles: Sequence[Mapping[str, Any]]) -> str:
         for distribution in article["terms"]:
             if distribution["values"]:
                 charts.append(_term_chart(article["template"], distribution))
-    return "\n".join(charts) or "<p>No terms were found in the template's articles.</p>"
+    return "\n".join(charts) or "<p>雛形の条に条件値は見つかりませんでした。</p>"
 
 
 def _term_chart(ref: Mapping[str, Any], distribution: Mapping[str, Any]) -> str:
@@ -199,7 +202,7 @@ def _term_chart(ref: Mapping[str, Any], distribution: Mapping[str, Any]) -> str:
              ", ".join(value["documents"])) for value in values]
     if distribution["absent"]:
         absent_in = ", ".join(distribution["absent_in"])
-        rows.append(("(none)", distribution["absent"], not template_keys, absent_in))
+        rows.append(("（なし）", distribution["absent"], not template_keys, absent_in))
     most = max(count for _, count, _, _ in rows) or 1
     body = []
     for row, (text, count, is_template, holders) in enumerate(rows):
@@ -208,7 +211,7 @@ def _term_chart(ref: Mapping[str, Any], distribution: Mapping[str, Any]) -> str:
         body.append(_text(LABEL_WIDTH - 8, y + 13, shown, anchor="end"))
         colour = COLOURS["template"] if is_template else COLOURS["value"]
         body.append(_bar(LABEL_WIDTH, y, BAR_WIDTH * count / most, colour, f"{text}: {holders}"))
-        note = f"{count} document{'s' if count != 1 else ''}" + (" · the template's" if is_template else "")
+        note = f"{count}件" + (" · 雛形の値" if is_template else "")
         body.append(_text(LABEL_WIDTH + BAR_WIDTH * count / most + 6, y + 13, note, css="note"))
     heading = f"{_article_name(ref)} — {distribution['label']}"
     return (f'<figure class="term"><figcaption>{escape(heading)}</figcaption>'
@@ -230,12 +233,12 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
-    columns = [("Document", "text"), ("Drift", "number"), ("Missing", "number"), ("Extra", "number"),
-               ("Modified", "number"), ("Term changes", "number"), ("Formatting only", "number"),
-               ("Error", "text")]
+    columns = [("文書", "text"), ("乖離度", "number"), ("欠落", "number"), ("追加", "number"),
+               ("変更", "number"), ("条件値の変更", "number"), ("書式のみ", "number"),
+               ("エラー", "text")]
     head = "".join(
-        f'<th data-type="{kind}"' + (' aria-sort="descending"' if name == "Drift" else "") + f">{name}</th>"
-        for name, kind in columns)
+        f'<th data-type="{kind}"' + (' aria-sort="descending"' if index == 1 else "") + f">{name}</th>"
+        for index, (name, kind) in enumerate(columns))
     # Most drifted first; documents that failed last.
     order = sorted(range(len(documents)),
                    key=lambda i: (documents[i]["drift"] is None, -(documents[i]["drift"] or 0), i))
@@ -261,29 +264,32 @@ def _document_detail(index: int, document: Mapping[str, Any]) -> str:
     if document["error"]:
         return (f'<article id="doc-{index}"><h3>{name}</h3>'
                 f'<p class="error">{escape(document["error"])}</p></article>')
-    parts = [f'<article id="doc-{index}"><h3>{name} <small>drift {document["drift"]:.3f}</small></h3>']
+    parts = [f'<article id="doc-{index}"><h3>{name} <small>乖離度 {document["drift"]:.3f}</small></h3>']
     if document["missing"]:
-        parts.append("<p><b>Lacks</b> " + ", ".join(escape(_article_name(ref)) for ref in document["missing"])
+        parts.append("<p><b>欠落</b> " + "、".join(escape(_article_name(ref)) for ref in document["missing"])
                      + "</p>")
     if document["formatting_only"]:
-        parts.append("<p><b>Formatting only</b> " + ", ".join(
+        parts.append("<p><b>書式のみ</b> " + "、".join(
             escape(entry["document"]["label"]) for entry in document["formatting_only"]) + "</p>")
     if not (document["missing"] or document["extra"] or document["modified"]):
-        parts.append("<p>The template's articles, unchanged.</p>")
+        parts.append("<p>雛形の条と同じです（書式の違いを除く）。</p>")
     for entry in document["modified"]:
         template, label = entry["template"], entry["document"]["label"]
         renumbered = f" → {label}" if label != template["label"] else ""
         parts.append(_clause(entry, _article_name(template) + renumbered))
     for entry in document["extra"]:
-        parts.append(_clause(entry, f"{_article_name(entry['document'])} (not in the template)"))
-    parts.append('<p class="top"><a href="#documents">↑ documents</a></p></article>')
+        parts.append(_clause(entry, f"{_article_name(entry['document'])}（雛形にない条）"))
+    parts.append('<p class="top"><a href="#documents">↑ 文書の一覧へ</a></p></article>')
     return "\n".join(parts)
 
 
 def _clause(entry: Mapping[str, Any], heading: str) -> str:
-    changes = "".join(f"<li>{escape(change['summary'])}</li>" for change in entry["changes"])
+    # A report saved before changes carried favours reads without it.
+    notes = (summary_note(change["summary"], change["direction"], change.get("favours"))
+             for change in entry["changes"])
+    changes = "".join(f"<li>{escape(note)}</li>" for note in notes)
     redline = "".join(_segment(segment) for segment in entry["redline"])
-    return (f'<details open><summary>{escape(heading)} <small>drift {entry["drift"]:.3f}</small></summary>'
+    return (f'<details open><summary>{escape(heading)} <small>乖離度 {entry["drift"]:.3f}</small></summary>'
             + (f'<ul class="changes">{changes}</ul>' if changes else "")
             + f'<div class="redline">{redline}</div></details>')
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -86,11 +87,11 @@ def test_drift_streams_each_result_as_a_json_line(drift_run):
 def test_drift_writes_a_csv_row_per_document(drift_run):
     text = (drift_run[1] / "report.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
-    assert [row["name"].rsplit("/", 1)[-1] for row in rows][-1] == "e_corrupt.docx"
+    assert [row["文書"].rsplit("/", 1)[-1] for row in rows][-1] == "e_corrupt.docx"
     counter = rows[1]
-    assert (counter["missing"], counter["extra"], counter["missing_articles"], counter["extra_articles"]) == (
+    assert (counter["欠落"], counter["追加"], counter["欠落した条"], counter["追加された条"]) == (
         "1", "1", "第8条", "第6条")
-    assert rows[-1]["drift"] == "" and "not a Word document" in rows[-1]["error"]
+    assert rows[-1]["乖離度"] == "" and "not a Word document" in rows[-1]["エラー"]
 
 
 def test_drift_writes_a_self_contained_html_page(drift_run):
@@ -101,6 +102,14 @@ def test_drift_writes_a_self_contained_html_page(drift_run):
     assert "<del>5</del><ins>3</ins>" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "e_corrupt.docx: is named like a docx file" in page
+
+
+def test_the_html_report_reads_in_japanese(drift_run):
+    page = (drift_run[1] / "report.html").read_text(encoding="utf-8")
+    assert "<h1>雛形からの乖離</h1>" in page and "平均乖離度" in page
+    assert "秘密保持義務の存続期間: 5年間 → 3年間（減少）" in page
+    shown = re.sub(r"<(script|style)>.*?</\1>|<[^>]+>", "", page, flags=re.DOTALL)
+    assert not [word for word in ("Lacks", "drift", "documents", "Formatting only", "missing") if word in shown]
 
 
 def test_a_missing_file_is_reported_and_the_others_complete(tmp_path):
@@ -152,10 +161,19 @@ def test_compare_prints_a_redline_with_plain_marks_when_not_a_terminal(capsys):
     assert main(["compare", ORIGINAL, COUNTER]) == 0
     out = capsys.readouterr().out
     assert "\x1b[" not in out
-    assert "第9条（秘密保持）  modified" in out
+    assert "第9条（秘密保持）  変更" in out
     assert "契約終了後も[-5-]{+3+}年間" in out
-    assert "▸ 秘密保持義務の存続期間: 5年間 → 3年間" in out
-    assert "第8条（禁止事項）  deleted" in out
+    assert "▸ 秘密保持義務の存続期間: 5年間 → 3年間（減少）" in out
+    assert "第8条（禁止事項）  削除" in out
+    assert "▸ 管轄裁判所: 甲の本店所在地を管轄する地方裁判所 → 東京地方裁判所（変更・乙に有利）" in out
+
+
+def test_compare_names_statuses_and_counts_in_japanese(capsys):
+    assert main(["compare", ORIGINAL, COUNTER]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("変更 6 · 新設 1 · 削除 1 · 移動 0 · 条番号変更 2")
+    assert "第6条 → 第7条（障害対応）" in lines[-1] and lines[-1].startswith("変更なし：")
+    assert not [line for line in lines if line.endswith(("modified", "deleted", "inserted", "moved"))]
 
 
 def test_compare_colours_deletions_red_and_insertions_green(capsys):
