@@ -104,13 +104,14 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
             clauses[index] = replace(clause, changes=tuple(values[index]))
     for index, clause in enumerate(clauses):
         if clause.changes:
-            favoured = with_favours(clause.changes, context, engine=engine)
+            favoured = with_favours(clause.changes, context, engine=engine, budget=budget)
             clauses[index] = replace(clause, changes=tuple(favoured))
     changes = tuple(change for clause in clauses for change in clause.changes)
     meta = {
         "model": engine.name,
         "model_version": engine.version,
         "articles": {"original": len(original.articles), "revised": len(revised.articles)},
+        "budget": budget.meta(),
     }
     return Comparison(_summary(clauses), tuple(clauses), changes, meta)
 

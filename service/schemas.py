@@ -295,6 +295,17 @@ class SummarySchema(Schema):
     formatting_only = offset()
 
 
+class BudgetSchema(Schema):
+    sentences_parsed = fields.Integer(required=True, metadata={
+        "minimum": 0, "description": "Sentences GiNZA parsed for this comparison (cached ones not counted)"})
+    largest_assignment = fields.Integer(required=True, metadata={
+        "minimum": 0, "description": "Cells of the largest pairing problem solved"})
+    degraded = list_of(string(max_chars=NAME_CHARS), description=(
+        "Steps that took their cheaper path because a limit was reached: `sentences` (past the "
+        "parse limit of 400 sentences a comparison, sentences are read without a parse: no "
+        "party or negation changes, fewer `favours`)"))
+
+
 class MetaSchema(Schema):
     model = string(max_chars=NAME_CHARS)
     model_version = string(max_chars=NAME_CHARS)
@@ -305,6 +316,7 @@ class MetaSchema(Schema):
     revised_name = fields.String(
         metadata={"maxLength": NAME_CHARS, "description": "When the request named it"}
     )
+    budget = fields.Nested(BudgetSchema, metadata={"description": "What the comparison spent of its limits"})
 
 
 class CompareResponse(Schema):

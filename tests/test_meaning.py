@@ -335,3 +335,42 @@ def test_the_counter_draft_of_seed_001_reads_as_a_lawyer_would(engine):
     cap = next(c for c in result.changes if c.category == "liability_cap")
     assert cap.favours == "甲"     # 乙's cap raised from 6 to 12 months of fees
     assert len(found) == 12
+
+
+# Citations.
+
+def test_a_citation_updated_after_renumbering_is_not_stale(engine):
+    result = compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine)
+    assert not [c for c in result.changes if c.kind == ChangeKind.CROSS_REFERENCE]
+
+
+def test_a_citation_left_with_the_old_number_is_stale(engine):
+    revised = dev_text("000_counter_otsu").replace("第8条、第9条、第10条及び第13条は存続する", "第7条、第9条、第10条は存続する")
+    result = compare(dev_text("000_original"), revised, engine=engine)
+    stale = [c for c in result.changes if c.kind == ChangeKind.CROSS_REFERENCE]
+    assert [(c.before, c.after, c.revised_clause) for c in stale] == [("第7条", "第8条", "第12条")]
+    assert revised[stale[0].revised_excerpt.start:stale[0].revised_excerpt.end] == "第7条"
+
+
+def test_wording_added_without_a_shift_in_meaning_reports_nothing(engine):
+    assert meaning("乙は、障害の完全な防止を保証するものではない。",
+                   "乙は、障害の完全な防止又は即時復旧を保証するものではない。", engine) == []
+
+
+# The parse budget.
+
+def test_past_the_parse_budget_the_force_is_still_read_and_meta_says_degraded(engine):
+    from nlp.budget import Budget
+    from nlp.meaning import roles
+
+    roles.clear_cache()
+    original = contract("本業務に要する費用は、甲が負担し、乙は報告書を提出しなければならない。", KO_OTSU)
+    revised = contract("本業務に要する費用は、乙が負担し、乙は報告書を提出するよう努める。", KO_OTSU)
+    budget = Budget(max_sentences=0)
+    result = compare(original, revised, engine=engine, budget=budget)
+    kinds = {c.kind for c in result.changes}
+    assert ChangeKind.MODALITY in kinds and ChangeKind.PARTY not in kinds
+    assert result.meta["budget"] == {"sentences_parsed": 0, "largest_assignment": 0, "degraded": ["sentences"]}
+    unlimited = compare(original, revised, engine=engine)
+    assert ChangeKind.PARTY in {c.kind for c in unlimited.changes}
+    assert unlimited.meta["budget"]["degraded"] == []

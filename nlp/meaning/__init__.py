@@ -92,7 +92,7 @@ def prefetch(context: MeaningContext, pairs: Sequence[tuple[Article, Article]], 
 
 
 def with_favours(changes: Sequence[Change], context: MeaningContext, *,
-                 engine: Engine | None = None) -> list[Change]:
+                 engine: Engine | None = None, budget: Budget | None = None) -> list[Change]:
     """The changes, each with the party it favours (``favours``) where the rules can tell.
 
     Meaning changes come with it already; a value change is read here, from the roles of the
@@ -101,12 +101,13 @@ def with_favours(changes: Sequence[Change], context: MeaningContext, *,
     found = []
     for change in changes:
         if change.kind == ChangeKind.VALUE and change.favours is None and engine is not None:
-            change = replace(change, favours=_value_favours(change, context, engine))
+            change = replace(change, favours=_value_favours(change, context, engine, budget))
         found.append(change)
     return found
 
 
-def _value_favours(change: Change, context: MeaningContext, engine: Engine) -> str | None:
+def _value_favours(change: Change, context: MeaningContext, engine: Engine,
+                   budget: Budget | None) -> str | None:
     parties = context.parties
     if change.category == "jurisdiction":
         return for_court(parties, change.original.text if change.original else None,
@@ -116,26 +117,29 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine) -> s
         value, contract = change.original, context.original
     if value is None or change.category not in VALUE_RULES:
         return None
-    subject = _subject_at(contract, value.start, parties, engine)
+    subject = _subject_at(contract, value.start, parties, engine, budget)
     return for_value(parties, subject, change.category, change.direction)
 
 
-def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine) -> Group | None:
+def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine,
+                budget: Budget | None) -> Group | None:
     """The party the sentence at ``at`` speaks of, else the one its article's sentences do.
 
-    本条の義務は本契約終了後も5年間存続する names no party: the duty is the article's.
+    本条の義務は本契約終了後も5年間存続する names no party: the duty is the article's. Past the
+    budget's sentences, no party (and so no ``favours``).
     """
-    sentence = _sentence_at(contract.text, at)
-    roles = read_roles([sentence], parties, engine)[0]
-    subject = roles.actor or roles.owner or roles.bearer
-    if subject is not None:
-        return subject
+    texts = [_sentence_at(contract.text, at)]
     article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
-    if article is None:
+    if article is not None:
+        found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
+        texts += [sentence.text for sentence in found]
+    missing = unread(texts, parties)
+    if missing and budget is not None and not budget.parse_sentences(len(missing)):
         return None
-    found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
-    texts = [sentence.text for sentence in found]
-    return next((roles.actor for roles in read_roles(texts, parties, engine) if roles.actor), None)
+    readings = read_roles(texts, parties, engine)
+    first = readings[0]
+    subject = first.actor or first.owner or first.bearer
+    return subject or next((roles.actor for roles in readings[1:] if roles.actor), None)
 
 
 def _sentence_at(text: str, at: int) -> str:
