@@ -82,6 +82,8 @@ spec: $(VENV)/.installed
 
 # One shell, so that the trap stops the server however the recipe ends. Fails only when the
 # service does not come up; the scorer's own verdict is printed, not turned into a failure.
+# Two blocks from the same server: the dev cases beside the repository, then the public
+# benchmark in bench/quality (statute revisions and layouts the service was not tuned on).
 eval: $(VENV)/.installed
 	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	log=$$(mktemp); \
@@ -100,6 +102,9 @@ eval: $(VENV)/.installed
 	done; \
 	echo "make eval: service up on port $$port, scoring $(EVAL)/dev"; \
 	$(BIN)/python $(EVAL)/score.py --url http://127.0.0.1:$$port $(EVAL)/dev \
+		|| echo "make eval: the scorer exited with status $$?"; \
+	echo "make eval: scoring bench/quality"; \
+	$(BIN)/python $(EVAL)/score.py --url http://127.0.0.1:$$port bench/quality \
 		|| echo "make eval: the scorer exited with status $$?"
 
 # Without the rate limit: the benchmark sends over a thousand requests a minute from one address.
