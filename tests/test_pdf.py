@@ -137,6 +137,12 @@ def test_running_headers_and_page_numbers_are_left_out():
     assert not re.search(r"(?m)^\d+ / \d+$", numbered)
 
 
+def test_a_pdf_that_only_forbids_printing_and_copying_is_read():
+    # An owner password restricts what a viewer allows; the file opens, and its text is the contract's.
+    text = read_document(pdf_file("restricted"), name="restricted.pdf")
+    assert visible_lines(text) == visible_lines("\n".join(seed_text("000").splitlines()[:7]))
+
+
 def test_a_pdf_is_known_by_its_content_whatever_its_name():
     assert read_document(pdf_file("000"), name="contract.txt") == read_document(pdf_file("000"), name="000.pdf")
 

@@ -8,6 +8,8 @@ Needs LibreOffice (``soffice``) and a Japanese font (Debian: ``fonts-ipafont-min
   running header on every page, a page number ``- N -`` in the footer, justified paragraphs.
 - ``001_numbered.pdf``: seed 001 as a Word document with ``N / M`` page numbers in the footer.
 - ``secret.pdf``: the first article of seed 000, encrypted with the password ``secret``.
+- ``restricted.pdf``: the same, opening without a password but with printing, changes and
+  copying forbidden (an owner password only).
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ TEXT_FILTER = "Text (encoded):UTF8,LF,IPAMincho,ja-JP"
 ENCRYPTED = "pdf:writer_pdf_Export:" + json.dumps({
     "EncryptFile": {"type": "boolean", "value": "true"},
     "DocumentOpenPassword": {"type": "string", "value": "secret"},
+})
+RESTRICTED = "pdf:writer_pdf_Export:" + json.dumps({
+    "RestrictPermissions": {"type": "boolean", "value": "true"},
+    "PermissionPassword": {"type": "string", "value": "owner"},
+    "Printing": {"type": "long", "value": "0"},
+    "Changes": {"type": "long", "value": "0"},
+    "EnableCopyingOfContent": {"type": "boolean", "value": "false"},
 })
 
 
@@ -93,6 +102,8 @@ def main() -> None:
         first_article = "\n".join((DATA / "seeds" / "000.txt").read_text(encoding="utf-8").splitlines()[:7])
         (work / "secret.txt").write_text(first_article, encoding="utf-8")
         convert(work / "secret.txt", HERE / "secret.pdf", to=ENCRYPTED, text=True)
+        (work / "restricted.txt").write_text(first_article, encoding="utf-8")
+        convert(work / "restricted.txt", HERE / "restricted.pdf", to=RESTRICTED, text=True)
 
 
 if __name__ == "__main__":
