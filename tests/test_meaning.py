@@ -311,6 +311,24 @@ def test_a_duty_replacing_a_right_of_the_topic_party_favours_the_other(engine):
     assert {(c.kind, c.favours) for c in found} >= {(ChangeKind.MODALITY, "契約者"), (ChangeKind.CONSENT, "契約者")}
 
 
+def test_a_fault_standard_lowered_from_gross_to_any_fault_widens_the_duty(engine):
+    change = one("当社は、当社の故意または重大な過失により契約者に損害を与えた場合に限り、その損害を賠償する。",
+                 "当社は、当社の故意または過失により契約者に損害を与えた場合に限り、その損害を賠償する。",
+                 engine, ChangeKind.CONDITION, TOS)
+    assert (change.direction, change.favours) == (Direction.CHANGED, "契約者")
+
+
+def test_a_cap_raised_on_the_liability_a_subordinate_clause_names_favours_the_other_party(engine):
+    # The model AI service contract's wording: the liable party stands in the 場合 clause.
+    article = ("当社は、契約者に生じた損害を賠償する。\n"
+               "2　前項に基づき当社が契約者に対して損害賠償責任を負う場合であっても、さかのぼって12か月間に"
+               "契約者が当社に対して現実に支払った金額の累計を上限とする。")
+    original = contract(article, TOS)
+    cap = next(c for c in compare(original, original.replace("12か月間", "24か月間"), engine=engine).changes
+               if c.category == "liability_cap")
+    assert cap.favours == "契約者"
+
+
 # Definitions.
 
 def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):

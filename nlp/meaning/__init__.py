@@ -14,6 +14,7 @@ parser runs only on changed sentences, all of a clause's at once, and remembers 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -32,6 +33,9 @@ from .sentences import Sentence, SentencePair, changed_pairs, sentences
 
 __all__ = ["MeaningContext", "Parties", "clause_meaning", "prefetch", "read_parties", "with_favours"]
 
+# After a party's name: what makes it the party a liability cap protects.
+LIABLE = re.compile(r"(?:の(?:負う)?(?:損害賠償|賠償|責任)"
+                    r"|(?:が|は)[^、。]{0,30}?(?:損害賠償|賠償責任|責任を負))")
 # Sentences of an article read to find whose duty a value in it measures.
 MAX_ARTICLE_SENTENCES = 4
 NEGATIVE_FORMS = ("ない", "なく", "なかっ", "なけれ", "ず", "ぬ", "ません")
@@ -117,8 +121,20 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
         value, contract = change.original, context.original
     if value is None or change.category not in VALUE_RULES:
         return None
-    subject = _subject_at(contract, value.start, parties, engine, budget)
+    subject = None
+    if change.category == "liability_cap":
+        subject = _liable(_sentence_at(contract.text, value.start), parties)
+    subject = subject or _subject_at(contract, value.start, parties, engine, budget)
     return for_value(parties, subject, change.category, change.direction)
+
+
+def _liable(sentence: str, parties: Parties) -> Group | None:
+    """The party whose liability a cap limits: 乙の損害賠償額, 当社が…損害賠償責任を負う場合."""
+    for group in parties.groups(sentence):
+        rest = sentence[group.end:group.end + 40]
+        if LIABLE.match(rest):
+            return group
+    return None
 
 
 def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine,

@@ -27,7 +27,7 @@ PROVISO = ("ただし", "但し")
 EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
 RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
-GROSS_FAULT = re.compile(r"故意|重大な過失|重過失")
+GROSS_FAULT = re.compile(r"重大な過失|重過失")
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
 Detector = Callable[[Reading, Reading, Parties], list[Change]]
 
@@ -131,6 +131,12 @@ def condition(left: Reading, right: Reading, parties: Parties) -> list[Change]:
 def _condition_reworded(left: Reading, right: Reading, parties: Parties) -> list[Change]:
     """A condition kept but qualified: 不備がある場合 → 重大な不備がある場合."""
     for old, new in reworded(left.conditions, right.conditions):
+        stricter = _restricting([new]) - _restricting([old])
+        if stricter:
+            # 故意又は重大な過失 → 故意又は過失: the same condition, another fault standard.
+            favoured = rules.for_restriction(parties, _subject(left, right), right.stance, _sign(stricter))
+            return [_change(ChangeKind.CONDITION, Direction.CHANGED, f"条件の変更: {old.text} → {new.text}",
+                            old.text, new.text, favoured)]
         before, after = Counter(_scope_keys(old.text)), Counter(_scope_keys(new.text))
         if before == after:
             continue
@@ -155,11 +161,15 @@ def _restricting(found: Sequence[Phrase]) -> int:
     score = 0
     for phrase in found:
         score += phrase.sense in ("limit", "except")
-        if GROSS_FAULT.search(phrase.text):
-            score += 2
-        elif FAULT.search(phrase.text):
-            score += 1
+        score += _fault_level(phrase.text)
     return score
+
+
+def _fault_level(text: str) -> int:
+    """2 for gross fault only (故意又は重大な過失, 故意), 1 for any fault (過失, 帰責事由), else 0."""
+    if GROSS_FAULT.search(text) or ("故意" in text and "過失" not in text):
+        return 2
+    return 1 if FAULT.search(text) else 0
 
 
 def _sign(value: int) -> bool | None:
