@@ -162,7 +162,7 @@ QUANTITY = re.compile(rf"""
     (?P<number>{_NUMBER}){_GAP}
     (?:
         (?P<year>[かヶケカヵ箇]?年)(?:{_GAP}(?P<extra>{_DIGITS}|{_KANJI}){_GAP}{_MONTHS})?
-      | (?P<month>{_MONTHS})
+      | (?P<month>{_MONTHS}|月(?=以内|以下|以上|未満|を経過|を超え|間))   # statutes write 六月 for six months
       | (?P<week>週間)
       | (?P<business_day>営業日)
       | (?P<day>日)
@@ -229,7 +229,9 @@ COURT = re.compile(rf"""
 LAW = re.compile(r"日本(?:国)?(?:の)?(?:法令|法律|法)(?!人)")
 
 # Words that make a number something other than a term.
-_ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|西暦)[ \t\u3000]{0,2}$")
+_ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治|西暦)[ \t\u3000]{0,2}$")
+# A year that numbers a law (明治四十年法律第四十五号) is part of a citation.
+_LAW_NUMBER_AFTER = re.compile(r"(?:法律|政令|省令|条例|規則|告示)第")
 _MONTH_AFTER = re.compile(rf"{_GAP}(?:[0-9０-９]{{1,2}}|[〇一二三四五六七八九十]{{1,3}}|{_BLANK}){_GAP}月")
 _DAY_OF_MONTH_BEFORE = re.compile(r"[月毎][ \t\u3000]{0,2}$")
 
@@ -359,6 +361,7 @@ def _is_date_or_reference(text: str, match: re.Match[str]) -> bool:
     if match.group("year"):
         value = parse_number(match.group("number"))
         return (bool(_ERA_BEFORE.search(before)) or (value is not None and value >= 1000)
+                or _LAW_NUMBER_AFTER.match(text, match.end("year")) is not None
                 or text.startswith("度", match.end("year"))
                 or (not match.group("extra") and _MONTH_AFTER.match(text, match.end("year")) is not None))
     if match.group("day"):
@@ -586,7 +589,7 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.COOLING_OFF, _PERIODS, topic=re.compile(r"クーリング|撤回")),
     Rule(Category.LATE_INTEREST, frozenset({Kind.RATE}), topic=re.compile(r"遅延|遅滞")),
     Rule(Category.PENALTY, frozenset({Kind.RATE, Kind.MULTIPLE, Kind.AMOUNT}),
-         topic=re.compile(r"違約|特別利用料金|不正に免れ")),
+         topic=re.compile(r"違約|特別利用料金|不正に免れ|罰金|科料|過料")),
     Rule(Category.CONFIDENTIALITY_PERIOD, frozenset({Kind.DURATION}), topic=re.compile(r"秘密|機密"),
          sentence=re.compile(r"存続|終了後|有効|経過|継続|期間")),
     Rule(Category.CURE_PERIOD, _PERIODS, sentence=re.compile(r"是正|治癒|催告")),

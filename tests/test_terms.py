@@ -449,3 +449,20 @@ def test_hostile_input_is_read_quickly(text):
     started = time.perf_counter()
     extract_terms(text)
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("前項の届出は、六月以内にしなければならない。", [(Category.OTHER, 6, Unit.MONTH)]),   # statutes' six months
+    ("明治四十年法律第四十五号の規定を準用する。", []),                                  # a law's number
+    ("6月30日までに支払う。", None),                                                     # a date, no months
+])
+def test_statute_forms_of_periods_and_citations(sentence, expected):
+    found = [(t.category, t.value, t.unit) for t in extract_terms(sentence)]
+    if expected is not None:
+        assert found == expected
+    else:
+        assert all(t[2] != Unit.MONTH for t in found)
+
+
+def test_a_fine_is_a_penalty():
+    assert [(t.category, t.value) for t in extract_terms("五十万円以下の罰金に処する。")] == [(Category.PENALTY, 500_000)]
