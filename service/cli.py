@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check contracts against the template they were made from: per document its drift, "
         "missing, extra and modified articles; per template article the batch's counts and term values.")
     drift.add_argument("--template", required=True, type=Path, metavar="T",
-                       help="the template (.txt or .docx)")
+                       help="the template (.txt, .docx or .pdf)")
     drift.add_argument("documents", nargs="+", metavar="DOCS_OR_FOLDERS",
                        help="contract files, and folders whose .txt and .docx files to check")
     drift.add_argument("--out", required=True, type=Path, metavar="REPORT.json",
@@ -120,7 +120,7 @@ def run_drift(args: argparse.Namespace) -> int:
         return _usage(f"the template cannot be used: {error}")
     sources = collect_sources(args.documents)
     if not sources:
-        return _usage("no .txt or .docx files in " + " ".join(args.documents))
+        return _usage("no .txt, .docx or .pdf files in " + " ".join(args.documents))
     from tqdm import tqdm
 
     stream_path = args.out.with_suffix(".jsonl")
