@@ -191,8 +191,10 @@ RATE = re.compile(rf"""
     (?:%|％|パーセント)
 """, re.VERBOSE)
 
-#: Multiples and counts: 2倍, 2名, 3回. 通 (copies of the signed contract) is not a term.
-COUNT = re.compile(rf"(?P<number>{_NUMBER}){_GAP}(?P<counter>倍|名|回)")
+# 委員八人以内, 理事三人とする: 人 counts people where a limit or a rule follows it.
+_PEOPLE_AFTER = r"以内|以上|以下|未満|を超え|まで|とする|を置|で組織|から成|をもって"
+#: Multiples and counts: 2倍, 2名, 3回, 八人以内. 通 (copies of the signed contract) is not a term.
+COUNT = re.compile(rf"(?P<number>{_NUMBER}){_GAP}(?P<counter>倍|名|回|人(?={_PEOPLE_AFTER}))")
 
 _HOUR = r"[0-9０-９]{1,2}|[〇一二三四五六七八九十]{1,3}"
 _MINUTE = r"[0-5０-５]?[0-9０-９]|[〇一二三四五六七八九十]{1,3}"
@@ -335,6 +337,7 @@ _SCALED_PART = re.compile(r"([0-9０-９,，.．]+)([億万千]?)")
 COUNTERS = {
     "倍": (Kind.MULTIPLE, Unit.TIMES),
     "名": (Kind.COUNT, Unit.PERSON),
+    "人": (Kind.COUNT, Unit.PERSON),
     "回": (Kind.COUNT, Unit.TIMES),
 }
 
@@ -347,12 +350,28 @@ def _number(written: str) -> tuple[int | float | None, bool]:
 
 
 _LINE_START = re.compile(r"(?:^|\n)[ \t\u3000]*$")
+# A 項 label and a number written together: 4.1 of 4.1年間 at a line's start.
+_GLUED_LABEL = re.compile(r"^(?P<label>[0-9０-９]{1,2})[.．](?P<value>[0-9０-９]{1,3})$")
 
 
 def _is_label(text: str, match: re.Match[str]) -> bool:
     """１　日本法を…: a number that starts a line and is followed by a space is a 項 label."""
     start, end = match.span("number")
     return text[end:end + 1].isspace() and _LINE_START.search(text[max(0, start - 8):start]) is not None
+
+
+def _glued_to_label(text: str, match: re.Match[str]) -> bool:
+    """A number like 4.1 that opens a line below a line labelled 3. is the label 4. and a 1."""
+    glued = _GLUED_LABEL.match(match.group("number"))
+    start = match.start("number")
+    if glued is None or not _LINE_START.search(text[max(0, start - 8):start]):
+        return False
+    label = parse_number(glued.group("label"))
+    if not isinstance(label, int) or label < 2:
+        return False
+    previous = re.compile(rf"(?m)^[ \t\u3000]*{label - 1}[.．]")
+    return previous.search(normalize_key(text[max(0, start - 2_000):start])) is not None \
+        or previous.search(text[max(0, start - 2_000):start]) is not None
 
 
 def _is_date_or_reference(text: str, match: re.Match[str]) -> bool:
@@ -375,6 +394,9 @@ def _read_quantity(text: str, match: re.Match[str]) -> _Hit | None:
     value, unknown = _number(match.group("number"))
     if value is None and not unknown:
         return None
+    if _glued_to_label(text, match):
+        # 4.1年間以上 on the line after one labelled 3.: the label 4. glued to 1年間, not 4.1 years.
+        value = parse_number(match.group("number").replace("．", ".").split(".", 1)[1])
     unit = next(QUANTITY_UNITS[name] for name in QUANTITY_UNITS if match.group(name))
     if match.group("extra") and value is not None:      # 2年6か月 → 30 months
         extra = parse_number(match.group("extra"))

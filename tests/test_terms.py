@@ -466,3 +466,15 @@ def test_statute_forms_of_periods_and_citations(sentence, expected):
 
 def test_a_fine_is_a_penalty():
     assert [(t.category, t.value) for t in extract_terms("五十万円以下の罰金に処する。")] == [(Category.PENALTY, 500_000)]
+
+
+def test_a_count_of_members_is_a_count_of_people():
+    assert [(t.value, t.unit) for t in extract_terms("委員会は、委員八人以内で組織する。")] == [(8, Unit.PERSON)]
+    assert [(t.value, t.unit) for t in extract_terms("理事四人以内を置く。")] == [(4, Unit.PERSON)]
+    assert extract_terms("個人情報及び法人の名称") == ()
+
+
+def test_an_item_label_glued_to_a_period_is_not_a_decimal():
+    listed = "3. 乙は、研修を受ける。\n4.1年間以上継続して勤務した者は、資格を得る。"
+    assert [(t.value, t.unit) for t in extract_terms(listed)] == [(1, Unit.YEAR)]
+    assert [(t.value, t.unit) for t in extract_terms("保証期間は2.5年間とする。")] == [(2.5, Unit.YEAR)]
