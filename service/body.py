@@ -22,12 +22,14 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.wsgi import LimitedStream
 
-from nlp.errors import InputTooLarge
+from nlp.errors import EmptyDocument, InputTooLarge
+from nlp.layout import read_layout
 
 from .errors import JsonTooDeep, MalformedJson, UndecodableBody
 from .schemas import CompareInput
 
-__all__ = ["DrainUnreadBody", "check_text_limit", "nesting_depth", "read_json", "refuse_unknown_form_fields"]
+__all__ = ["DrainUnreadBody", "check_has_text", "check_text_limit", "nesting_depth", "read_json",
+           "refuse_unknown_form_fields"]
 
 FORM = "multipart/form-data"
 # Bytes read at a time while draining a refused body.
@@ -135,6 +137,16 @@ def check_text_limit(request_data: CompareInput, *, limit: int) -> None:
                 f"The {side} text has {chars:,} characters; the limit is {limit:,}. "
                 "Split the contract or raise CONTRACTDIFF_MAX_TEXT_CHARS."
             )
+
+
+def check_has_text(what: str, text: str) -> None:
+    """Refuse (422) a document that is empty once its markup is set aside: ``# `` or ``<p></p>``.
+
+    Both routes ask the same of their documents, so a text one refuses the other refuses too.
+    """
+    if not read_layout(text).text.strip():
+        raise EmptyDocument(f"{what} has no text once its markup (Markdown, HTML) is set aside. "
+                            "Send the contract's text.")
 
 
 class DrainUnreadBody:

@@ -22,6 +22,7 @@ from nlp.errors import InputTooLarge
 from nlp.exports.labels import category_label
 from nlp.structure import parse
 
+from .body import check_has_text
 from .config import Defaults
 from .errors import TooManyDocuments
 from .metrics import count_documents
@@ -225,6 +226,7 @@ def drift_route() -> ResponseReturnValue:
     check_document_count(body, limit=current_app.config["MAX_DRIFT_DOCUMENTS"])
     request_data = DriftRequest().load(body)
     check_text_limits(request_data, limit=current_app.config["MAX_TEXT_CHARS"])
+    check_has_text("The template", request_data.template.text)
     engine = current_engine()
     documents = document_names(request_data.documents)
     count_documents(len(documents))

@@ -14,7 +14,7 @@ from nlp.compare import compare
 from nlp.engine import Engine
 from nlp.result import Comparison
 
-from .body import check_text_limit
+from .body import check_has_text, check_text_limit
 from .errors import ModelNotLoaded
 from .metrics import count_documents
 from .schemas import CompareInput, CompareRequest, CompareResponse, HealthResponse
@@ -41,6 +41,8 @@ def compare_request() -> tuple[CompareInput, Comparison]:
                      documents=("original", "revised"), options=COMPARE_OPTIONS)
     request_data = CompareRequest().load(data)
     check_text_limit(request_data, limit=config["MAX_TEXT_CHARS"])
+    check_has_text("The original text", request_data.original.text)
+    check_has_text("The revised text", request_data.revised.text)
     engine = current_engine()
     count_documents(2)
     # The one place a request's budget meets the comparison: the comparison loop's
