@@ -28,7 +28,7 @@ from .kinds import PROVISO, added_or_removed, sentence_changes
 from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
 from .references import stale_references
-from .roles import read_roles, unread
+from .roles import Roles, read_roles, unread
 from .sentences import Sentence, SentencePair, changed_pairs, sentences
 
 __all__ = ["MeaningContext", "Parties", "clause_meaning", "prefetch", "read_parties", "with_favours"]
@@ -144,18 +144,24 @@ def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine,
     本条の義務は本契約終了後も5年間存続する names no party: the duty is the article's. Past the
     budget's sentences, no party (and so no ``favours``).
     """
-    texts = [_sentence_at(contract.text, at)]
+    first = _roles_within([_sentence_at(contract.text, at)], parties, engine, budget)
+    subject = first and (first[0].actor or first[0].owner or first[0].bearer)
+    if subject:
+        return subject
     article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
-    if article is not None:
-        found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
-        texts += [sentence.text for sentence in found]
+    if article is None:
+        return None
+    found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
+    readings = _roles_within([sentence.text for sentence in found], parties, engine, budget)
+    return next((roles.actor for roles in readings if roles.actor), None)
+
+
+def _roles_within(texts: list[str], parties: Parties, engine: Engine, budget: Budget | None) -> list[Roles]:
+    """The roles of ``texts``, or none when parsing the unread ones would pass the budget."""
     missing = unread(texts, parties)
     if missing and budget is not None and not budget.parse_sentences(len(missing)):
-        return None
-    readings = read_roles(texts, parties, engine)
-    first = readings[0]
-    subject = first.actor or first.owner or first.bearer
-    return subject or next((roles.actor for roles in readings[1:] if roles.actor), None)
+        return []
+    return read_roles(texts, parties, engine)
 
 
 def _sentence_at(text: str, at: int) -> str:

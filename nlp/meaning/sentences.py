@@ -6,6 +6,7 @@ normalisation) in the other draft changed nothing, wherever it moved.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ MAX_BRACKETED = 400
 #: bigrams is common (Dice): 納期を遵守しなければならない / 納期を遵守するよう努めるものとする score 0.38;
 #: two different sentences of one clause rarely pass 0.3.
 MIN_SENTENCE_SCORE = 0.35
+#: Above this share, two sentences are one edited whatever was edited; between the two scores,
+#: only when they keep their opening and closing words (sentences of two templates that
+#: merely speak of the same things score 0.35 to 0.5).
+SAME_SENTENCE_SCORE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,8 @@ def changed_pairs(original: Sequence[Sentence], revised: Sequence[Sentence]) -> 
     for score, _, i, j in scored:
         if score < MIN_SENTENCE_SCORE:
             break
+        if score < SAME_SENTENCE_SCORE and not _edited_in_place(left[i].key, right[j].key):
+            continue
         if i not in partner and j not in taken:
             partner[i] = j
             taken.add(j)
@@ -111,6 +118,14 @@ def changed_pairs(original: Sequence[Sentence], revised: Sequence[Sentence]) -> 
              for i, sentence in enumerate(left)]
     pairs += [SentencePair(None, sentence) for j, sentence in enumerate(right) if j not in taken]
     return pairs
+
+
+def _edited_in_place(a: str, b: str) -> bool:
+    """The two share their opening and closing words over half the shorter: one sentence whose
+    middle or ending was rewritten (納期を遵守しなければならない → 納期を遵守するよう努める)."""
+    prefix = len(os.path.commonprefix([a, b]))
+    suffix = len(os.path.commonprefix([a[prefix:][::-1], b[prefix:][::-1]]))
+    return prefix + suffix >= min(len(a), len(b)) / 2
 
 
 def _bigrams(text: str) -> Counter[str]:
