@@ -450,8 +450,9 @@ def _pair_texts_linear(original: Sequence[str], revised: Sequence[str]) -> tuple
         waiting.setdefault(revised[r], []).append(r)
     pairs = [(o, waiting[text].pop()) for o, text in enumerate(original) if waiting.get(text)]
     equal = set(pairs)
-    left = [o for o in range(len(original)) if o not in {p[0] for p in equal}]
-    right = [r for r in range(len(revised)) if r not in {p[1] for p in equal}]
+    paired_o, paired_r = {o for o, _ in equal}, {r for _, r in equal}
+    left = [o for o in range(len(original)) if o not in paired_o]
+    right = [r for r in range(len(revised)) if r not in paired_r]
     pairs += list(zip(left, right, strict=False))
     moved = out_of_order(pairs)
     links = [Link(o, r, 1.0 if (o, r) in equal else 0.0, ("content",), (o, r) in moved) for o, r in pairs]

@@ -157,15 +157,20 @@ def _pair_parts(lefts: Sequence[Article], rights: Sequence[Article], kind: Part)
                 + [Link(o, None, 1.0) for o in left[len(pairs):]]
                 + [Link(None, r, 1.0) for r in right[len(pairs):]])
     found = list(pair_texts([_part_key(lefts[i]) for i in left], [_part_key(rights[i]) for i in right]))
-    alone_right = [link.revised for link in found if link.original is None]
-    for o in [link.original for link in found if link.revised is None]:
-        # 別紙1 rewritten from top to bottom is still 別紙1.
-        label = normalize_key(lefts[left[o]].label)
-        r = next((r for r in alone_right if normalize_key(rights[right[r]].label) == label), None)
-        if r is not None:
-            alone_right.remove(r)
-            found = [link for link in found if link.original != o and link.revised != r]
-            found.append(Link(o, r, 0.0, ("label",)))
+    # 別紙1 rewritten from top to bottom is still 別紙1: the ones left alone pair by label.
+    waiting: dict[str, list[int]] = {}
+    for link in reversed(found):
+        if link.original is None and link.revised is not None:
+            waiting.setdefault(normalize_key(rights[right[link.revised]].label), []).append(link.revised)
+    by_label: dict[int, int] = {}
+    for link in found:
+        if link.revised is None and link.original is not None:
+            candidates = waiting.get(normalize_key(lefts[left[link.original]].label))
+            if candidates:
+                by_label[link.original] = candidates.pop()
+    paired = set(by_label.values())
+    found = [link for link in found if link.original not in by_label and link.revised not in paired]
+    found += [Link(o, r, 0.0, ("label",)) for o, r in by_label.items()]
     return [Link(None if link.original is None else left[link.original],
                  None if link.revised is None else right[link.revised],
                  link.confidence, link.matched_by, link.moved) for link in found]

@@ -241,7 +241,12 @@ class _Outline:
     @property
     def appendix(self) -> int | None:
         """The first 附則 heading line."""
-        return next((index for index, part in sorted(self.back.items()) if part is Part.SUPPLEMENTARY), None)
+        return min((index for index, part in self.back.items() if part is Part.SUPPLEMENTARY), default=None)
+
+    @property
+    def back_starts(self) -> list[int]:
+        """Where each part after the articles begins (別紙, 附則, the signature block), in order."""
+        return sorted({*self.back, *([self.signature] if self.signature is not None else [])})
 
 
 def parse(text: str) -> Contract:
@@ -588,10 +593,10 @@ def _signature_index(lines: Sequence[_Line], last_label: int, back: dict[int, Pa
                  if index not in back and SIGNATURE_OPENING.match(lines[index].content)), None)
 
 
-def _part_end(start: int, outline: _Outline, length: int) -> int:
+def _part_end(start: int, starts: Sequence[int], length: int) -> int:
     """A part after the articles ends where the next one begins (a 別紙, a 附則, the signature block)."""
-    later = [index for index in (*outline.back, outline.signature) if index is not None and index > start]
-    return min(later, default=length)
+    after = bisect_right(starts, start)
+    return starts[after] if after < len(starts) else length
 
 
 def _title(line: _Line) -> str | None:
@@ -605,14 +610,14 @@ def _appendix(lines: Sequence[_Line], outline: _Outline) -> Appendix | None:
     """The first 附則, as the field ``Contract.appendix`` has it."""
     if outline.appendix is None:
         return None
-    end = _part_end(outline.appendix, outline, len(lines))
+    end = _part_end(outline.appendix, outline.back_starts, len(lines))
     return Appendix(lines[outline.appendix].content, Span(lines[outline.appendix].start, lines[end - 1].end))
 
 
 def _signature(lines: Sequence[_Line], outline: _Outline) -> Span | None:
     if outline.signature is None:
         return None
-    return _span(lines[outline.signature:_part_end(outline.signature, outline, len(lines))])
+    return _span(lines[outline.signature:_part_end(outline.signature, outline.back_starts, len(lines))])
 
 
 # Parts as units
@@ -626,10 +631,10 @@ def _parts(lines: Sequence[_Line], outline: _Outline, title: _Line | None,
         parts.append(_unit(Part.TITLE, "title", PART_LABELS[Part.TITLE], None, None, [title]))
     if preamble:
         parts.append(_unit(Part.PREAMBLE, "preamble", PART_LABELS[Part.PREAMBLE], None, None, preamble))
-    starts = sorted({*outline.back, *([outline.signature] if outline.signature is not None else [])})
+    starts = outline.back_starts
     counts: Counter[Part] = Counter()
     for start in starts:
-        end = _part_end(start, outline, len(lines))
+        end = _part_end(start, starts, len(lines))
         part = outline.back.get(start, Part.SIGNATURE)
         counts[part] += 1
         if part is Part.SIGNATURE:
