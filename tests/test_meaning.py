@@ -392,3 +392,15 @@ def test_past_the_parse_budget_the_force_is_still_read_and_meta_says_degraded(en
     unlimited = compare(original, revised, engine=engine)
     assert ChangeKind.PARTY in {c.kind for c in unlimited.changes}
     assert unlimited.meta["budget"]["degraded"] == []
+
+
+def test_sentences_opening_with_their_party_are_read_for_favours_without_a_parse(engine):
+    def contract_of(sentence: str) -> str:
+        return KO_OTSU + "\n\n" + "\n\n".join(f"第{i}条（業務{i}）\n" + sentence.format(i=i) for i in range(1, 31))
+
+    original = contract_of("乙は、業務{i}を第三者に再委託することができる。")
+    revised = contract_of("乙は、業務{i}を第三者に再委託してはならない。")
+    result = compare(original, revised, engine=engine)
+    flips = [c for c in result.changes if c.kind == ChangeKind.MODALITY]
+    assert len(flips) == 30 and {c.favours for c in flips} == {"甲"}
+    assert result.meta["budget"]["sentences_parsed"] == 0

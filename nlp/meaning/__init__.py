@@ -25,6 +25,7 @@ from ..result import Change, ChangeKind
 from .definitions import definition_changes
 from .favours import VALUE_RULES, for_court, for_value
 from .kinds import PROVISO, added_or_removed, sentence_changes
+from .modality import same_force
 from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
 from .references import stale_references
@@ -225,12 +226,22 @@ def _cheap(found: Sequence[Sentence], parties: Parties) -> list[tuple[Sentence, 
 
 
 def _worth_parsing(left: Reading, right: Reading, parties: Parties) -> bool:
-    if sentence_changes(left, right, parties):
-        return True
+    """Whether the parse of the two can tell anything the cheap reading did not.
+
+    A change already found needs its subject for ``favours``, which a sentence opening with its
+    party (乙は、…) gives without a parse; otherwise only a negation (with the force unchanged: a
+    new force already says it) or the parties can have changed.
+    """
     one, two = left.sentence.text, right.sentence.text
-    if sum(one.count(form) for form in NEGATIVE_FORMS) != sum(two.count(form) for form in NEGATIVE_FORMS):
+    if [g.members for g in parties.groups(one)] != [g.members for g in parties.groups(two)]:
         return True
-    return [g.members for g in parties.groups(one)] != [g.members for g in parties.groups(two)]
+    if same_force(left.force, right.force) and _negatives(one) != _negatives(two):
+        return True
+    return bool(sentence_changes(left, right, parties)) and right.topic is None and left.topic is None
+
+
+def _negatives(text: str) -> int:
+    return sum(text.count(form) for form in NEGATIVE_FORMS)
 
 
 def _before(found: Sequence[Sentence], sentence: Sentence | None) -> Sentence | None:

@@ -11,7 +11,7 @@ from .favours import Stance
 from .markers import FAULT, Consent, Phrase, conditions, consents, scopes
 from .modality import Force, Modality, read_force
 from .parties import Group, Parties
-from .roles import Roles, read_roles
+from .roles import Roles, opening_topic, read_roles
 from .sentences import Sentence
 
 __all__ = ["Reading", "read_sentences"]
@@ -37,6 +37,7 @@ class Reading:
     scopes: tuple[Phrase, ...]
     roles: Roles | None = None     # from the parse, when one was needed
     fault_party: Group | None = None  # 乙 of 乙に故意又は重大な過失がある場合
+    topic: Group | None = None        # 乙 of a sentence that opens 乙は、…, read without the parse
 
     @property
     def subject(self) -> Group | None:
@@ -47,7 +48,7 @@ class Reading:
             for group in (roles.actor, roles.bearer, roles.holder, roles.owner):
                 if group is not None:
                     return group
-        return self.fault_party
+        return self.topic or self.fault_party
 
     @property
     def stance(self) -> str:
@@ -83,7 +84,7 @@ def read_sentences(found: Sequence[Sentence], parties: Parties, engine: Any, *,
         readings.append(Reading(
             sentence, force, tuple(consents(text, parties, prohibits=prohibits)), found_conditions,
             tuple(scopes(text, found_conditions)), next(roles) if wanted else None,
-            _fault_party(found_conditions, parties)))
+            _fault_party(found_conditions, parties), opening_topic(text, parties)))
     return readings
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from .parties import Group, Parties
 
-__all__ = ["Roles", "clear_cache", "read_roles", "unread"]
+__all__ = ["Roles", "clear_cache", "opening_topic", "read_roles", "unread"]
 
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "ん"})
 # Predicates whose subject bears a cost, and nouns whose の-modifier does: 甲の負担, 甲の費用で.
@@ -118,7 +118,7 @@ def _roles(doc: Any, text: str, parties: Parties) -> Roles:
         if owner is None and _in_topic(token, (root, main)):
             owner = group
     if actor is None:
-        actor = _topic(text, parties) or _sentence_topic(tokens, parties.groups(text), (root, main))
+        actor = opening_topic(text, parties) or _sentence_topic(tokens, parties.groups(text), (root, main))
     return Roles(actor, bearer, holder, _negated(main), main.lemma_, owner)
 
 
@@ -182,7 +182,7 @@ def _sentence_topic(tokens: list[Any], groups: list[Group], predicates: tuple[An
     return None
 
 
-def _topic(text: str, parties: Parties) -> Group | None:
+def opening_topic(text: str, parties: Parties) -> Group | None:
     """The party a sentence opens with (乙は、…), when the parse found no subject."""
     for group in parties.groups(text):
         if TOPIC.match(text[:group.start]) and text[group.end:group.end + 1] == "は":
