@@ -627,8 +627,11 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.RENEWAL_TERM, frozenset({Kind.DURATION}),
          sentence=re.compile(r"(?:さらに|更に|同一期間|ごとに|毎に)[^、。]{0,6}(?:間)?(?:ずつ)?(?:更新|延長)"
                              r"|[年月日]間?(?:ずつ)?(?:自動的に|自動)?(?:更新|延長)")),
-    Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), sentence=re.compile(r"有効期間|契約期間|更新")),
-    Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), topic=re.compile(r"契約期間|有効期間")),
+    # A period named as the deadline to notify (以下「通知期限」という, 通知期限を…延長する).
+    Rule(Category.NOTICE_PERIOD, frozenset({Kind.DURATION}), sentence=re.compile(r"通知期限|通知の期限")),
+    Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}),
+         sentence=re.compile(r"有効期間|有効期限|契約期間|更新")),
+    Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), topic=re.compile(r"契約期間|有効期間|有効期限")),
     Rule(Category.FEE, frozenset({Kind.AMOUNT}),
          topic=re.compile(r"報酬|料金|費用|対価|代金|委託料|月額|年額|支払")),
 )

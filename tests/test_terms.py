@@ -478,3 +478,11 @@ def test_an_item_label_glued_to_a_period_is_not_a_decimal():
     listed = "3. 乙は、研修を受ける。\n4.1年間以上継続して勤務した者は、資格を得る。"
     assert [(t.value, t.unit) for t in extract_terms(listed)] == [(1, Unit.YEAR)]
     assert [(t.value, t.unit) for t in extract_terms("保証期間は2.5年間とする。")] == [(2.5, Unit.YEAR)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("原契約第7条に定める通知期限を、原契約の締結日から6か月に延長する。", (Category.NOTICE_PERIOD, 6)),
+    ("原契約第10条に定める有効期限を、原契約の締結日から3年間に変更する。", (Category.CONTRACT_TERM, 3)),
+])
+def test_a_memo_amending_a_named_period_keeps_its_category(sentence, expected):
+    assert [(t.category, t.value) for t in extract_terms(sentence)] == [expected]
