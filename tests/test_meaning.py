@@ -404,3 +404,12 @@ def test_sentences_opening_with_their_party_are_read_for_favours_without_a_parse
     flips = [c for c in result.changes if c.kind == ChangeKind.MODALITY]
     assert len(flips) == 30 and {c.favours for c in flips} == {"甲"}
     assert result.meta["budget"]["sentences_parsed"] == 0
+
+
+def test_citations_all_updated_after_a_shift_are_not_stale(engine):
+    original = (KO_OTSU + "\n\n第1条（目的）\n本契約は、業務の委託について定める。\n\n第2条（業務）\n乙は、業務を行う。\n\n"
+                "第3条（報告）\n乙は、報告する。\n\n第4条（存続）\n第2条及び第3条は、本契約終了後も存続する。\n")
+    revised = original.replace("第4条（存続）\n第2条及び第3条", "第5条（存続）\n第3条及び第4条").replace(
+        "第3条（報告）", "第4条（報告）").replace("第2条（業務）", "第2条（定義）\n本契約の用語は、別紙に定める。\n\n第3条（業務）")
+    found = [c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.CROSS_REFERENCE]
+    assert found == []

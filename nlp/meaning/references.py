@@ -30,11 +30,14 @@ def stale_references(original: str, revised: str, *, revised_offset: int, renumb
     points at the wrong article.
     """
     cited_before = {number for number, _, _ in _references(original)}
+    # What the original's citations become once updated: 第8条及び第9条 → 第9条及び第10条 cites
+    # 第9条 rightly, though 第9条 was also an old number.
+    updated = {renumbered.get(number, number) for number in cited_before}
     changes = []
     seen = set()
     for number, start, end in _references(revised):
         now = renumbered.get(number)
-        if number not in cited_before or now is None or now == number or number in seen:
+        if number not in cited_before or number in updated or now is None or now == number or number in seen:
             continue
         seen.add(number)
         changes.append(Change(
