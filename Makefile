@@ -18,7 +18,7 @@ help:
 	@echo "make test-deps  install Debian's chromium, nginx, LibreOffice and redis-server for the tests, when root and missing"
 	@echo "make lint    run ruff"
 	@echo "make spec    regenerate api_spec/openapi.yaml from the schemas"
-	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev"
+	@echo "make eval    start the service on a free port and score it on $(EVAL)/dev and bench/quality"
 	@echo "make bench   run the benchmarks, when there are some"
 	@echo "make load    gunicorn on 127.0.0.1 under 8 clients for 2 minutes, then a worker killed mid-run"
 	@echo "make slow-clients  16 clients sending one byte a second while health and a comparison are timed"
