@@ -413,3 +413,14 @@ def test_citations_all_updated_after_a_shift_are_not_stale(engine):
         "第3条（報告）", "第4条（報告）").replace("第2条（業務）", "第2条（定義）\n本契約の用語は、別紙に定める。\n\n第3条（業務）")
     found = [c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.CROSS_REFERENCE]
     assert found == []
+
+
+def test_a_change_needing_only_its_subject_parses_the_revised_sentence_alone(engine):
+    from nlp.meaning import roles
+
+    roles.clear_cache()
+    original = contract("本業務の再委託は、事前の書面による承諾を得て行うことができる。", KO_OTSU)
+    revised = contract("本業務の再委託は、承諾を得て行うことができる。", KO_OTSU)
+    result = compare(original, revised, engine=engine)
+    assert [c.kind for c in result.changes] == [ChangeKind.CONSENT]
+    assert result.meta["budget"]["sentences_parsed"] == 1

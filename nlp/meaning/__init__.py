@@ -37,6 +37,8 @@ __all__ = ["MeaningContext", "Parties", "clause_meaning", "prefetch", "read_part
 # After a party's name: what makes it the party a liability cap protects.
 LIABLE = re.compile(r"(?:の(?:負う)?(?:損害賠償|賠償|責任)"
                     r"|(?:が|は)[^、。]{0,30}?(?:損害賠償|賠償責任|責任を負))")
+# What _worth_parsing asks to parse of a pair of sentences.
+BOTH, REVISED = "both", "revised"
 # Sentences of an article read to find whose duty a value in it measures.
 MAX_ARTICLE_SENTENCES = 4
 NEGATIVE_FORMS = ("ない", "なく", "なかっ", "なけれ", "ず", "ぬ", "ません")
@@ -195,9 +197,9 @@ def _plan(context: MeaningContext, left: Article, right: Article) -> _Plan:
     cheap = {id(s): r for s, r in _cheap([s for p in pairs for s in (p.original, p.revised) if s], parties)}
     for pair in pairs:
         if pair.original and pair.revised:
-            parse = _worth_parsing(cheap[id(pair.original)], cheap[id(pair.revised)], parties)
-            wanted[id(pair.original)] = (pair.original, parse)
-            wanted[id(pair.revised)] = (pair.revised, parse)
+            need = _worth_parsing(cheap[id(pair.original)], cheap[id(pair.revised)], parties)
+            wanted[id(pair.original)] = (pair.original, need == BOTH)
+            wanted[id(pair.revised)] = (pair.revised, need is not None)
             continue
         sentence = pair.original or pair.revised
         assert sentence is not None
@@ -225,19 +227,22 @@ def _cheap(found: Sequence[Sentence], parties: Parties) -> list[tuple[Sentence, 
     return list(zip(found, read_sentences(found, parties, None, parse=[False] * len(found)), strict=True))
 
 
-def _worth_parsing(left: Reading, right: Reading, parties: Parties) -> bool:
-    """Whether the parse of the two can tell anything the cheap reading did not.
+def _worth_parsing(left: Reading, right: Reading, parties: Parties) -> str | None:
+    """Which of the two the parse can tell something about: ``BOTH``, ``REVISED`` or None.
 
-    A change already found needs its subject for ``favours``, which a sentence opening with its
-    party (乙は、…) gives without a parse; otherwise only a negation (with the force unchanged: a
-    new force already says it) or the parties can have changed.
+    Where the parties or a negation may differ (with the force unchanged: a new force already
+    says it), both are parsed and their roles compared. A change already found needs only its
+    subject for ``favours``: the revised sentence is parsed for it, unless one of the two opens
+    with its party (乙は、…), which gives it without a parse.
     """
     one, two = left.sentence.text, right.sentence.text
     if [g.members for g in parties.groups(one)] != [g.members for g in parties.groups(two)]:
-        return True
+        return BOTH
     if same_force(left.force, right.force) and _negatives(one) != _negatives(two):
-        return True
-    return bool(sentence_changes(left, right, parties)) and right.topic is None and left.topic is None
+        return BOTH
+    if right.topic is None and left.topic is None and sentence_changes(left, right, parties):
+        return REVISED
+    return None
 
 
 def _negatives(text: str) -> int:
