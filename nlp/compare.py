@@ -81,6 +81,8 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     budget = budget or Budget()
+    # Counted, not limited: the aligner has no cheaper path yet (meta.budget reports the size).
+    budget.largest_assignment = max(budget.largest_assignment, len(original.articles) * len(revised.articles))
     links = pair_articles(article_views(original, engine), article_views(revised, engine))
     budget.check("pairing the articles")
     context = MeaningContext(original, revised, _renumbering(original, revised, links))

@@ -388,7 +388,7 @@ def test_past_the_parse_budget_the_force_is_still_read_and_meta_says_degraded(en
     result = compare(original, revised, engine=engine, budget=budget)
     kinds = {c.kind for c in result.changes}
     assert ChangeKind.MODALITY in kinds and ChangeKind.PARTY not in kinds
-    assert result.meta["budget"] == {"sentences_parsed": 0, "largest_assignment": 0, "degraded": ["sentences"]}
+    assert result.meta["budget"] == {"sentences_parsed": 0, "largest_assignment": 3 * 3, "degraded": ["sentences"]}
     unlimited = compare(original, revised, engine=engine)
     assert ChangeKind.PARTY in {c.kind for c in unlimited.changes}
     assert unlimited.meta["budget"]["degraded"] == []
