@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_uploads import problem, upload
 
 from conftest import dev_text, seed_text
 from nlp.documents import DocumentLimits, read_document
@@ -33,20 +34,6 @@ def pdf_file(name: str) -> bytes:
 def visible_lines(text: str) -> list[str]:
     """The lines that hold text, without blanks: a PDF keeps no spaces where LibreOffice drew none."""
     return [re.sub(r"\s", "", line) for line in text.splitlines() if line.strip()]
-
-
-def upload(client, files: dict, path: str = COMPARE, **fields):
-    """POST the files ({field: (bytes, filename)}) and fields as multipart/form-data."""
-    data = {key: (io.BytesIO(content), name) for key, (content, name) in files.items()}
-    return client.post(path, data={**data, **fields}, content_type="multipart/form-data")
-
-
-def problem(response, status: int, slug: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["type"].endswith(f"/{slug}")
-    return body
 
 
 def scanned(page_of: bytes) -> bytes:

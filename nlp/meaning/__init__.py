@@ -52,6 +52,8 @@ class MeaningContext:
     revised: Contract
     renumbered: Mapping[int, int] = field(default_factory=dict)  # original 第N条 → revised number
     parties: Parties = field(init=False)
+    # The plans of the clause pairs read so far: prefetch makes them, clause_meaning reuses them.
+    plans: dict[tuple[str, str], _Plan] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parties", read_parties(self.original.text, self.revised.text))
@@ -185,6 +187,14 @@ class _Plan:
 
 
 def _plan(context: MeaningContext, left: Article, right: Article) -> _Plan:
+    """The plan of a pair of clauses, made once per comparison."""
+    key = (left.id, right.id)
+    if key not in context.plans:
+        context.plans[key] = _make_plan(context, left, right)
+    return context.plans[key]
+
+
+def _make_plan(context: MeaningContext, left: Article, right: Article) -> _Plan:
     """A cheap reading first (force, qualifiers); the parse only where it can tell something:
     where the negation or the parties differ, or where a change was found and the party it
     favours must be known. A ただし書 and the sentence it qualifies are parsed for their subjects.

@@ -62,14 +62,11 @@ def duty_moved(parties: Parties, before: Group | None, after: Group | None) -> s
 
 
 def right_moved(parties: Parties, before: Group | None, after: Group | None) -> str | None:
-    """A right or a result held by ``before`` now held by ``after``: the new holder gains."""
-    old, new = _members(before), _members(after)
-    gained, lost = new - old, old - new
-    if len(gained) == 1:
-        return _known(parties, next(iter(gained)))
-    if not gained and len(lost) == 1:
-        return parties.other(next(iter(lost)))
-    return None
+    """A right or a result held by ``before`` now held by ``after``: the new holder gains.
+
+    The mirror of a duty moved: a right gained weighs like a duty shed.
+    """
+    return duty_moved(parties, after, before)
 
 
 # For a value, whether more of it weighs on the party the sentence speaks of.

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from ..result import Change, ChangeKind, Direction
 from . import favours as rules
@@ -29,6 +30,7 @@ RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支え�
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
 GROSS_FAULT = re.compile(r"重大な過失|重過失")
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
+_Keyed = TypeVar("_Keyed", Consent, Phrase)
 Detector = Callable[[Reading, Reading, Parties], list[Change]]
 
 
@@ -86,11 +88,9 @@ def party(left: Reading, right: Reading, parties: Parties) -> list[Change]:
 
 
 def consent(left: Reading, right: Reading, parties: Parties) -> list[Change]:
-    before, after = Counter(c.key for c in left.consents), Counter(c.key for c in right.consents)
-    if before == after:
+    added, removed = _added_removed(left.consents, right.consents)
+    if not added and not removed:
         return []
-    added = [c for c in right.consents if (after - before)[c.key] > 0]
-    removed = [c for c in left.consents if (before - after)[c.key] > 0]
     subject = _subject(left, right)
     if added and removed and {c.kind for c in added} == {c.kind for c in removed}:
         stricter = sum(c.prior + c.written for c in added) > sum(c.prior + c.written for c in removed)
@@ -177,11 +177,9 @@ def _sign(value: int) -> bool | None:
 
 
 def scope(left: Reading, right: Reading, parties: Parties) -> list[Change]:
-    before, after = Counter(p.key for p in left.scopes), Counter(p.key for p in right.scopes)
-    if before == after:
+    added, removed = _added_removed(left.scopes, right.scopes)
+    if not added and not removed:
         return []
-    added = [p for p in right.scopes if (after - before)[p.key] > 0]
-    removed = [p for p in left.scopes if (before - after)[p.key] > 0]
     narrower = sum(p.sense == "narrow" for p in added) + sum(p.sense == "wide" for p in removed)
     wider = sum(p.sense == "wide" for p in added) + sum(p.sense == "narrow" for p in removed)
     narrowed = True if narrower and not wider else False if wider and not narrower else None
@@ -234,6 +232,13 @@ def _proviso_favours(proviso: Reading, main: Reading | None, parties: Parties, a
         return rules.for_burden(parties, subject, heavier=not added)
     heavier = proviso.stance == rules.Stance.DUTY
     return rules.for_burden(parties, proviso.subject, heavier if added else not heavier)
+
+
+def _added_removed(before: Sequence[_Keyed], after: Sequence[_Keyed]) -> tuple[list[_Keyed], list[_Keyed]]:
+    """What ``after`` holds more of than ``before``, and less, compared by key as multisets."""
+    old, new = Counter(item.key for item in before), Counter(item.key for item in after)
+    return ([item for item in after if (new - old)[item.key] > 0],
+            [item for item in before if (old - new)[item.key] > 0])
 
 
 def _consent_change(found: Sequence[Consent], direction: Direction, favoured: str | None) -> Change:

@@ -189,28 +189,28 @@ def phrase_key(text: str, parties: Parties) -> str:
 
 def unmatched(left: Iterable[Phrase], right: Iterable[Phrase]) -> tuple[list[Phrase], list[Phrase]]:
     """The phrases of each side with no counterpart on the other (near-equal keys match)."""
+    alone_left, alone_right, _ = _match(left, right)
+    return alone_left, alone_right
+
+
+def reworded(left: Iterable[Phrase], right: Iterable[Phrase]) -> list[tuple[Phrase, Phrase]]:
+    """Phrases near-equal but not equal on the two sides: 不備がある場合 / 重大な不備がある場合."""
+    return [(one, two) for one, two in _match(left, right)[2] if one.key != two.key]
+
+
+def _match(left: Iterable[Phrase], right: Iterable[Phrase]
+           ) -> tuple[list[Phrase], list[Phrase], list[tuple[Phrase, Phrase]]]:
+    """Each phrase of ``left`` paired with the first near-equal one of ``right`` left over."""
     rest = list(right)
-    alone = []
+    alone, pairs = [], []
     for phrase in left:
         match = next((other for other in rest if _similar(phrase.key, other.key)), None)
         if match is None:
             alone.append(phrase)
         else:
             rest.remove(match)
-    return alone, rest
-
-
-def reworded(left: Iterable[Phrase], right: Iterable[Phrase]) -> list[tuple[Phrase, Phrase]]:
-    """Phrases near-equal but not equal on the two sides: 不備がある場合 / 重大な不備がある場合."""
-    rest = [phrase for phrase in right]
-    pairs = []
-    for phrase in left:
-        match = next((other for other in rest if _similar(phrase.key, other.key)), None)
-        if match is not None:
-            rest.remove(match)
-            if match.key != phrase.key:
-                pairs.append((phrase, match))
-    return pairs
+            pairs.append((phrase, match))
+    return alone, rest, pairs
 
 
 def _similar(a: str, b: str) -> bool:
