@@ -27,6 +27,8 @@ PROVISO = ("ただし", "但し")
 # How a proviso ends tells what it does to the sentence before it.
 EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
 RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
+# Predicates of a right: denied, they take from the party (請求しない, 解除できない).
+RIGHT_PREDICATES = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "行使"})
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
 GROSS_FAULT = re.compile(r"重大な過失|重過失")
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}
@@ -62,7 +64,7 @@ def negation(left: Reading, right: Reading, parties: Parties) -> list[Change]:
         return []
     negated = right.negated
     # Denying a duty or a warranty lightens it; denying a right takes it away.
-    takes_right = right.roles.predicate in ("請求", "解除", "解約", "受領", "取得", "利用", "使用", "行使")
+    takes_right = right.roles.predicate in RIGHT_PREDICATES
     heavier = (not negated) if not takes_right else negated
     return [_change(ChangeKind.NEGATION, Direction.CHANGED,
                     f"否定の反転: {FLIPS[negated]}: {_short(right.sentence.text)}",

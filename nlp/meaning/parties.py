@@ -11,6 +11,7 @@ A mention may join several parties (甲及び乙, 甲又は乙, 甲乙): it is r
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -100,20 +101,15 @@ class Parties:
         return frozenset(members)
 
     def _pattern(self) -> re.Pattern[str]:
-        return _group_pattern(self.names)
+        return _compile(self.names)
 
 
-def _group_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return _PATTERNS.get(names) or _PATTERNS.setdefault(names, _compile(names))
-
-
+# Bounded: the names come from the documents, so a process sees new ones with every request.
+@functools.lru_cache(maxsize=256)
 def _compile(names: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(set(names) | set(ALL_PARTIES), key=len, reverse=True)
     one = "(?:" + "|".join(re.escape(word) for word in words) + ")"
     return re.compile(f"{one}(?:{JOINER}{one}){{0,4}}")
-
-
-_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 def read_parties(*texts: str) -> Parties:

@@ -18,8 +18,6 @@ __all__ = ["Reading", "read_sentences"]
 
 # Predicates of a liability or a warranty: negated, they are an exemption, a benefit to X.
 LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任"})
-# Predicates of a right: 請求する, 解除する. Negated, they take from X.
-RIGHTS = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "求める", "行使", "拒む", "拒否"})
 EXEMPTIONS = ("免責", "免れる", "免除", "この限りでない", "この限りではない")
 # A liability denied anywhere in the sentence (…責任を負わないものとし、…): an exemption.
 NO_LIABILITY = re.compile(r"責任(?:は|を)?(?:一切)?負わ(?:ない|ず)|責任を負いません"
