@@ -165,8 +165,9 @@ class Aggregate:
 def check_template(template: Contract) -> Contract:
     """The template itself, or :class:`EmptyDocument` when it has no article to measure against."""
     if not template.articles:
-        raise EmptyDocument("The template has no articles (第1条 …); drift is measured article by article, "
-                            "so the template must be a contract with numbered articles.")
+        raise EmptyDocument("The template has no articles (第1条 …) and no paragraphs, only a title or "
+                            "a signature block; drift is measured article by article, so the template "
+                            "must be a contract.")
     return template
 
 
@@ -181,8 +182,8 @@ def drift_one(template: Contract, text: str, name: str, *, engine: Engine,
     """How the document ``text`` drifted from ``template`` (parsed once by the caller)."""
     document = parse(text)
     if not document.articles:
-        raise EmptyDocument(f"{name}: has no articles (第1条 …) to compare with the template's; "
-                            "it may not be a contract, or its articles are not numbered.")
+        raise EmptyDocument(f"{name}: has no articles (第1条 …) and no paragraphs to compare with the "
+                            "template's, only a title or a signature block; it may not be a contract.")
     comparison = compare_contracts(check_template(template), document, engine=engine, options=options)
     return _document_drift(template, document, name, comparison.clauses)
 

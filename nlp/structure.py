@@ -125,6 +125,15 @@ SIGNATURE_OPENING = re.compile(r"""
     (?:本契約|本覚書|本合意書|本同意書|本書|上記|以上) [^。\n]{0,60} 証(?:として|する|し)
 """, re.VERBOSE)
 
+# A line that ends a sentence: 。 or ． perhaps inside closing brackets (…とする。」).
+SENTENCE_END = re.compile(r"[。．][」』）)］】〕]{0,3}$")
+
+# What a preamble says: it names the parties (以下「甲」という) or that they agree as follows.
+PREAMBLE_SENTENCE = re.compile(r"""
+    以下[「『][^」』\n]{1,20}[」』]という
+  | (?:次|以下|下記)の(?:とおり|通り)[^。\n]{0,30}(?:合意|締結|確認|約定|契約)
+""", re.VERBOSE)
+
 # The names of the parts that are not written with a label of their own.
 PART_LABELS = {Part.TITLE: "表題", Part.PREAMBLE: "前文", Part.SIGNATURE: "署名欄"}
 
@@ -368,6 +377,8 @@ def _outline(lines: Sequence[_Line]) -> _Outline:
              if index not in contents and (label := _article_label(line.content))}
     if not found:  # a 覚書 or memo without 第N条: its top-level 1. 2. 3. sections stand for articles
         found = {index: label for index, label in _sections(lines).items() if index not in contents}
+    if not found:  # nor numbered sections: each paragraph after the preamble stands for one
+        found = _unnumbered(lines, contents)
     back = _back_headings(lines, after=min(found, default=len(lines)))
     if back:  # 第N条 inside 附則 or 別紙 belong to that part, not to the contract
         found = {index: label for index, label in found.items() if index < min(back)}
@@ -404,6 +415,51 @@ def _sections(lines: Sequence[_Line]) -> dict[int, _ArticleLabel]:
                                      heading=None, body_offset=body)
         expected += 1
     return found if len(found) >= MIN_SECTIONS else {}
+
+
+def _unnumbered(lines: Sequence[_Line], contents: range) -> dict[int, _ArticleLabel]:
+    """The paragraphs of a text without any numbering, each as an article ``第N段落``.
+
+    A paragraph ends with a line that ends a sentence (。, perhaps inside closing brackets),
+    so blank lines, hard line wraps and a heading line above a paragraph (which joins it)
+    read the same whether the text was typed, pasted from HTML or taken from Word or PDF.
+    The title line, the preamble (a first paragraph that names the parties or says they
+    agree) and the signature block after the last paragraph stay parts of their own.
+    """
+    body = [index for index in range(len(lines)) if index not in contents]
+    if not body:
+        return {}
+    start = body[0] + (1 if _title(lines[body[0]]) is not None else 0)
+    groups = _sentence_groups(lines, start, len(lines))
+    if groups and PREAMBLE_SENTENCE.search("".join(lines[index].content for index in groups[0])):
+        start = groups[0][-1] + 1
+    back = _back_headings(lines, after=start - 1)
+    signature = _signature_index(lines, start - 1, back)
+    end = min(index for index in (*back, signature, len(lines)) if index is not None)
+    groups = [group for group in _sentence_groups(lines, start, end)
+              if _paragraphs([lines[index] for index in group if not _is_bare_number(lines[index])])]
+    return {group[0]: _ArticleLabel(number=None, branch=None, label=f"第{position}段落",
+                                    heading=None, body_offset=0)
+            for position, group in enumerate(groups, start=1)}
+
+
+def _sentence_groups(lines: Sequence[_Line], start: int, end: int) -> list[list[int]]:
+    """Runs of line indexes in ``start:end``, each ending at a line that ends a sentence.
+
+    A 第N章 or 第N節 heading line belongs to no run: it ends the one before it.
+    """
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for index in range(start, end):
+        division = _division(lines[index]) is not None
+        if not division:
+            current.append(index)
+        if current and (division or SENTENCE_END.search(lines[index].content)):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _article_label(content: str) -> _ArticleLabel | None:

@@ -106,15 +106,21 @@ def test_articles_renumbered_but_equal_in_text_do_not_drift(template, dev_result
     assert articles["第6条"].drift == articles["第7条"].drift == 0.0
 
 
-def test_a_text_without_articles_is_an_entry_with_its_reason(template, engine):
-    [result] = drift_each(template, [("memo", "打合せメモ。来週までに確認する。")], engine=engine)
+def test_a_text_of_a_title_only_is_an_entry_with_its_reason(template, engine):
+    [result] = drift_each(template, [("memo", "打合せメモ\n\n甲　株式会社アルファ")], engine=engine)
     assert result.drift is None
-    assert "has no articles" in result.error
+    assert "has no articles" in result.error and "no paragraphs" in result.error
+
+
+def test_a_memo_of_paragraphs_is_measured_like_a_contract(template, engine):
+    [result] = drift_each(template, [("memo", "打合せメモ。来週までに確認する。")], engine=engine)
+    assert result.error is None and result.drift == 1.0
+    assert len(result.missing) == len(template.articles)
 
 
 def test_a_template_without_articles_is_refused(engine):
     with pytest.raises(EmptyDocument, match="template has no articles"):
-        drift_one(parse("打合せメモ。"), seed_text("001"), "001", engine=engine)
+        drift_one(parse("秘密保持契約書"), seed_text("001"), "001", engine=engine)
 
 
 # The aggregate -----------------------------------------------------------------------------
@@ -234,7 +240,7 @@ def test_api_answers_the_dev_texts_against_their_original(client):
 def test_api_names_unnamed_documents_by_position(client):
     response = client.post("/v1/drift", json={
         "template": {"text": dev_text("004_original")},
-        "documents": [{"text": dev_text("004_counter_ko")}, {"text": "打合せメモ。"}]})
+        "documents": [{"text": dev_text("004_counter_ko")}, {"text": "打合せメモ"}]})
     first, second = response.get_json()["documents"]
     assert (first["name"], second["name"]) == ("document 1", "document 2")
     assert second["drift"] is None and "has no articles" in second["error"]
@@ -272,7 +278,7 @@ def test_api_refuses_a_request_off_the_schema(client, body, field):
 
 def test_api_refuses_a_template_without_articles(client):
     response = client.post("/v1/drift", json={
-        "template": {"text": "打合せメモ。"}, "documents": [{"text": seed_text("001")}]})
+        "template": {"text": "秘密保持契約書"}, "documents": [{"text": seed_text("001")}]})
     assert response.status_code == 422
     assert response.get_json()["type"].endswith("/empty-document")
 

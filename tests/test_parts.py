@@ -18,6 +18,7 @@ from nlp.exports.ledger import COLUMNS, ledger_rows
 from nlp.exports.shinkyu import changed_clauses
 from nlp.result import ChangeKind, Part, Status
 from nlp.structure import parse
+from nlp.text import normalize
 from service.schemas import CompareResponse
 
 PARTS = Path(__file__).parent / "data" / "parts"
@@ -280,12 +281,85 @@ def test_an_appendix_rewritten_whole_pairs_by_its_label(engine):
     assert fees_row.status == Status.MODIFIED and fees_row.matched_by == ("label",)
 
 
-def test_a_text_without_articles_reports_its_edit_as_the_preamble(engine):
+def test_a_text_without_articles_reports_its_edit_in_its_paragraph(engine):
     original = "お知らせ\n\n当社は、2025年4月1日より利用料金を月額1,000円に改定いたします。\n"
     result = compare(original, original.replace("1,000円", "1,200円"), engine=engine)
-    assert statuses(result) == {"title": Status.EQUAL, "preamble": Status.MODIFIED}
+    assert statuses(result) == {"title": Status.EQUAL}
+    [paragraph] = [c for c in result.clauses if c.revised.part == Part.ARTICLE]
+    assert (paragraph.revised.label, paragraph.status) == ("第1段落", Status.MODIFIED)
     assert [(c.original.value, c.revised.value) for c in result.changes if c.kind == ChangeKind.VALUE] == [
         (1000, 1200)]
+
+
+# A memo with no numbering at all: title, preamble, paragraphs, signature block.
+MEMO = """業務提携に関する覚書
+
+株式会社アルファ（以下「甲」という。）と株式会社ベータ（以下「乙」という。）は、
+本件業務の提携に関し、次のとおり合意した。
+
+甲は乙に対し、本件業務の対価として月額50万円を
+支払う。支払は毎月末日締め翌月末日払いとする。
+
+乙は、本件業務に関して知り得た甲の秘密情報を、本覚書終了後3年間、第三者に開示してはならない。
+
+本覚書の有効期間は、締結日から1年間とする。
+
+本覚書に関する紛争は、東京地方裁判所を第一審の専属的合意管轄裁判所とする。
+
+2026年4月1日
+
+甲　株式会社アルファ
+乙　株式会社ベータ
+"""
+
+
+def memo_paragraphs(text: str) -> list[str]:
+    return [article.span.slice(text) for article in parse(text).articles]
+
+
+def test_a_memo_without_numbering_reads_title_preamble_paragraphs_and_signature():
+    contract = parse(MEMO)
+    assert [part.part for part in contract.parts] == [Part.TITLE, Part.PREAMBLE, Part.SIGNATURE]
+    assert contract.parts[1].span.slice(MEMO).endswith("次のとおり合意した。")
+    assert [a.label for a in contract.articles] == ["第1段落", "第2段落", "第3段落", "第4段落"]
+    assert memo_paragraphs(MEMO)[0] == "甲は乙に対し、本件業務の対価として月額50万円を\n支払う。支払は毎月末日締め翌月末日払いとする。"
+    assert contract.parts[2].span.slice(MEMO) == "2026年4月1日\n\n甲　株式会社アルファ\n乙　株式会社ベータ"
+
+
+def test_a_memo_reads_the_same_paragraphs_whatever_its_line_breaks():
+    lines = [line for line in MEMO.splitlines() if line]
+    unbroken = "\n".join(lines)                                   # no blank lines (Word, PDF)
+    sentences = MEMO.replace("支払う。支払", "支払う。\n支払")               # a line ends at each sentence
+    wrapped = "\n".join(line[i:i + 20] for line in MEMO.splitlines() for i in range(0, max(len(line), 1), 20))
+    html = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+    def read(text: str) -> list[str]:
+        return [normalize("".join(p.text for p in a.paragraphs)).text for a in parse(text).articles]
+
+    for variant in (unbroken, wrapped, html):
+        assert read(variant) == read(MEMO)
+    assert len(memo_paragraphs(sentences)) == 5
+
+
+def test_memo_paragraphs_pair_by_content_with_values_and_the_inserted_one(engine):
+    paragraphs = MEMO.split("\n\n")
+    inserted = "乙は、甲の書面による承諾なく本件業務を第三者に再委託してはならない。"
+    revised = "\n\n".join([*paragraphs[:2], paragraphs[3].replace("3年間", "5年間"), paragraphs[2], inserted,
+                           *paragraphs[4:]]).replace("月額50万円", "月額60万円")
+    result = compare(MEMO, revised, engine=engine)
+    rows = [(c.status, c.original and c.original.label, c.revised and c.revised.label)
+            for c in result.clauses if (c.original or c.revised).part == Part.ARTICLE]
+    assert (Status.INSERTED, None, "第3段落") in rows
+    assert {(o, r) for status, o, r in rows if status == Status.MODIFIED} == {
+        ("第1段落", "第2段落"), ("第2段落", "第1段落")}
+    values = {(c.original.value, c.revised.value) for c in result.changes if c.kind == ChangeKind.VALUE}
+    assert values == {(500_000, 600_000), (3, 5)}
+    assert statuses(result) == {"title": Status.EQUAL, "preamble": Status.EQUAL, "signature": Status.EQUAL}
+
+
+def test_a_memo_signature_edit_is_the_signature_block(engine):
+    result = compare(MEMO, MEMO.replace("乙　株式会社ベータ", "乙　株式会社ベータ\n丙　株式会社ガンマ"), engine=engine)
+    assert statuses(result)["signature"] == Status.MODIFIED
+    assert all(c.status == Status.EQUAL for c in result.clauses if c.revised and c.revised.part == Part.ARTICLE)
 
 
 # What reads the comparison ----------------------------------------------------------------------

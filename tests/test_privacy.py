@@ -61,7 +61,7 @@ REQUESTS = [
                                          "content_type": "application/json"}, 422),
     ("a name too long", "/v1/compare", {"json": {"original": document(name=NAME_MARKER * 30),
                                                  "revised": document(REVISED)}}, 422),
-    ("a text without articles", "/v1/drift", {"json": {"template": document(TEXT_MARKER * 10),
+    ("a text without articles", "/v1/drift", {"json": {"template": document(TEXT_MARKER),
                                                        "documents": [document()]}}, 422),
     ("an unreadable file", "/v1/compare", {"data": upload(ORIGINAL.encode(), word_file(REVISED)[:2_000]),
                                            "content_type": "multipart/form-data"}, 422),

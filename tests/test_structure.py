@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import dev_text, seed_text
-from nlp.model import Contract, DivisionKind
+from nlp.model import Contract, DivisionKind, Span
 from nlp.structure import parse
 
 SEEDS = ["000", "001", "002", "003", "004"]
@@ -392,17 +392,19 @@ def test_whitespace_only_text_has_no_parts():
     assert (contract.title, contract.preamble, contract.articles, contract.noise) == (None, None, (), ())
 
 
-def test_text_without_articles_is_all_preamble():
+def test_text_without_any_numbering_reads_each_paragraph_as_an_article():
     text = "本書は、甲乙間の協議の経過を記録したものである。\nなお、契約条項は別途定める。"
     contract = timed_parse(text)
-    assert contract.articles == ()
-    assert contract.preamble is not None and contract.preamble.slice(text) == text
+    assert [(a.id, a.label, a.number, a.span.slice(text)) for a in contract.articles] == [
+        ("p1", "第1段落", None, "本書は、甲乙間の協議の経過を記録したものである。"),
+        ("p2", "第2段落", None, "なお、契約条項は別途定める。")]
+    assert contract.preamble is None
 
 
-def test_megabyte_single_line_is_preamble():
+def test_megabyte_single_line_is_one_paragraph():
     text = "本契約は" * 250_000
     contract = timed_parse(text)
-    assert contract.articles == () and contract.preamble is not None and contract.preamble.end == len(text)
+    assert len(contract.articles) == 1 and contract.articles[0].span == Span(0, len(text))
 
 
 def test_ten_thousand_circled_items_under_one_article():
@@ -417,7 +419,7 @@ def test_five_thousand_numbered_lines_are_paragraphs():
 
 def test_only_digits():
     contract = timed_parse("1234567890" * 100_000)
-    assert contract.articles == () and contract.preamble is not None
+    assert [article.label for article in contract.articles] == ["第1段落"] and contract.preamble is None
 
 
 def test_nul_and_direction_marks_around_a_label():
