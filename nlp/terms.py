@@ -823,23 +823,22 @@ def _without_recategorised(pairs: Sequence[_Pair]) -> list[_Pair]:
 
 def diff_terms(original: Sequence[Term], revised: Sequence[Term], *,
                original_label: str | None = None, revised_label: str | None = None) -> tuple[Change, ...]:
-    """The value changes between the terms of two aligned clauses, each reported once.
+    """The value changes between the terms of two aligned clauses, one per changed occurrence.
 
     Terms are paired within a category (and a dimension: time, money, …); a
     placeholder (金●●円) never makes a change, nor does a spelling (３年/三年/3年).
+    The same change written twice (二年を経過しない … 二年を経過しない, both made 五年)
+    is two changes, each at its own place in the text.
     """
     changes: list[Change] = []
-    seen: set[tuple[object, ...]] = set()
     for a, b in _without_recategorised(_all_pairs(original, revised)):
         if (a is not None and a.unknown) or (b is not None and b.unknown):
             continue
         term = a if a is not None else b
         assert term is not None
         direction = _direction(a, b)
-        identity = (term.category, a and _key(a), b and _key(b))
-        if direction is None or identity in seen:
+        if direction is None:
             continue
-        seen.add(identity)
         changes.append(Change(
             kind=ChangeKind.VALUE, category=str(term.category),
             original=a.to_value() if a else None, revised=b.to_value() if b else None,

@@ -398,11 +398,12 @@ def test_a_placeholder_never_makes_a_change():
     assert diff("月額金●●円を支払う。", "報酬は別途定める。", "報酬") == ()
 
 
-def test_the_same_change_twice_in_a_clause_is_reported_once():
+def test_the_same_change_twice_in_a_clause_is_two_changes_at_their_places():
     left = ("当契約は自動的に1ヶ月間更新されるものとし、以後、毎月同様に"
             "当契約は自動的に1ヶ月間更新をした物として取扱います。")
     changes = diff(left, left.replace("1ヶ月間", "3ヶ月間"), "契約期間")
-    assert [(c.original.value, c.revised.value) for c in changes] == [(1, 3)]
+    assert [(c.original.value, c.revised.value) for c in changes] == [(1, 3), (1, 3)]
+    assert [c.original.start for c in changes] == [left.index("1ヶ月間"), left.rindex("1ヶ月間")]
 
 
 def test_a_term_whose_sentence_was_rewritten_is_not_a_change():
