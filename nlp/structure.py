@@ -77,6 +77,13 @@ PAREN_HEADING = re.compile(r"""
     [（(【〔［] (?P<heading>[^（）()【】〔〕［］]{1,40}) [）)】〕］]
 """, re.VERBOSE)
 
+# 第七条から第十条まで　削除 / 第六条及び第七条　削除: articles repealed together, one line for
+# all of them; read as one article numbered by the first, whose text is 削除.
+DELETED_RANGE = re.compile(rf"""
+    (?:から|及び) 第{NUMERAL}条 (?:の[0-9０-９一二三四五六七八九十]{{1,4}})? (?:まで)?
+    [{BLANKS}]{{1,4}} (?P<deleted>削除)
+""", re.VERBOSE)
+
 # What follows 第29条（料金等） when it is cited, not headed: a particle or punctuation.
 REFERENCE_TAIL = re.compile(r"に|の|を|が|は|で|と|も|及び|並びに|又は|若しくは|から|まで|より|等|、|。|，|,")
 
@@ -467,6 +474,10 @@ def _article_label(content: str) -> _ArticleLabel | None:
     match = ARTICLE_LABEL.match(content)
     if not match:
         return None
+    if deleted := DELETED_RANGE.fullmatch(content, match.end()):
+        return _ArticleLabel(number=_as_int(match["number"]), branch=_as_int(match["branch"]),
+                             label=content[:deleted.start("deleted")].rstrip(BLANKS), heading=None,
+                             body_offset=deleted.start("deleted"))
     rest = content[match.end():]
     heading, body = _heading_and_body(rest)
     if heading is None and body is None and rest:
@@ -503,6 +514,11 @@ def _is_heading(words: str) -> bool:
     return 0 < len(words) <= MAX_HEADING_CHARS and "。" not in words and "、" not in words
 
 
+def _is_division_title(words: str) -> bool:
+    """A 章 or 節 title may list topics with 、; it is never a sentence."""
+    return 0 < len(words) <= MAX_HEADING_CHARS and "。" not in words
+
+
 def _division(line: _Line) -> Division | None:
     """第N章 / 第N節 with an optional title; None for any other line."""
     match = DIVISION_LABEL.match(line.content)
@@ -510,6 +526,9 @@ def _division(line: _Line) -> Division | None:
         return None
     rest = line.content[match.end():]
     heading, body = _heading_and_body(rest)
+    words = rest[_skip_blanks(rest, 0):]
+    if heading is None and body is not None and _is_division_title(words):
+        heading, body = words, None  # 第四章　労働時間、休憩、休日及び年次有給休暇
     if rest and (heading is None or body is not None):
         return None  # 第2章の規定により…
     kind = DivisionKind.CHAPTER if match["kind"] == "章" else DivisionKind.SECTION

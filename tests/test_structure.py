@@ -467,3 +467,43 @@ def test_memo_fee_change_is_reported(engine):
 def test_numbered_lines_inside_articles_do_not_become_sections():
     text = "第1条（目的）\n1. 本契約は目的を定める。\n2. 甲は乙に委託する。\n"
     assert [a.label for a in parse(text).articles] == ["第1条"]
+
+
+# e-Gov statutes: articles repealed together, and chapter titles that list topics.
+STATUTE = """第一章　総則
+
+第一条　この法律は、労働条件の基準を定める。
+
+第二条から第四条まで　削除
+
+第三章　労働時間、休憩、休日及び年次有給休暇
+
+第五条　使用者は、労働者に、休憩時間を除き一週間について四十時間を超えて、労働させてはならない。
+
+第六条及び第七条　削除
+
+第八条　前条までに定めるもののほか、必要な事項は、政令で定める。
+"""
+
+
+def test_articles_repealed_together_are_one_article_whose_text_is_the_repeal():
+    contract = timed_parse(STATUTE)
+    assert [(a.id, a.label, a.number) for a in contract.articles] == [
+        ("a1", "第一条", 1), ("a2", "第二条から第四条まで", 2), ("a5", "第五条", 5),
+        ("a6", "第六条及び第七条", 6), ("a8", "第八条", 8)]
+    repealed = contract.articles[1]
+    assert [p.text for p in repealed.paragraphs] == ["削除"]
+    assert repealed.span.slice(STATUTE) == "第二条から第四条まで　削除"
+
+
+def test_a_citation_of_a_range_is_not_a_repeal():
+    contract = timed_parse("第一条　目的を定める。\n第二条から第四条までの規定は、適用しない。\n")
+    assert [a.label for a in contract.articles] == ["第一条"]
+
+
+def test_a_chapter_title_that_lists_topics_with_commas_is_a_chapter():
+    contract = timed_parse(STATUTE)
+    assert [(d.label, d.title) for d in contract.divisions] == [
+        ("第一章", "総則"), ("第三章", "労働時間、休憩、休日及び年次有給休暇")]
+    assert contract.articles[2].chapter == "第三章"
+    assert "労働時間" not in contract.articles[1].span.slice(STATUTE)
