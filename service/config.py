@@ -39,8 +39,13 @@ class Defaults:
     #: is never open by mistake).
     REQUIRE_API_KEYS = False
     #: Work each caller (API key, else client address) may ask for, in units of 30,000 bytes of body
-    #: (about 10,000 characters of Japanese), in the syntax of flask-limiter; empty: no limit.
+    #: (about 10,000 characters of Japanese), charged before the body is read, and of the work done
+    #: (characters compared, sentences parsed), charged after the answer; in the syntax of
+    #: flask-limiter; empty: no limit.
     RATE_LIMIT = "600 per minute"
+    #: Sentences GiNZA parses for a request that cost one more unit of RATE_LIMIT, charged once the
+    #: request is answered (meta.budget.sentences_parsed counts them); 0: parsing is not charged.
+    RATE_LIMIT_SENTENCES_PER_UNIT = 5
     #: Where the rate limiter counts: memory:// (each worker process on its own) or redis://host:6379.
     RATE_LIMIT_STORAGE_URI = "memory://"
     #: How many proxies in front of the service set X-Forwarded-For (0: use the socket's address),

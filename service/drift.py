@@ -26,6 +26,7 @@ from .body import check_has_text
 from .config import Defaults
 from .errors import TooManyDocuments
 from .metrics import count_documents
+from .ratelimit import count_work
 from .routes import current_engine
 from .schemas import (
     DEFAULT_OPTIONS,
@@ -230,6 +231,9 @@ def drift_route() -> ResponseReturnValue:
     engine = current_engine()
     documents = document_names(request_data.documents)
     count_documents(len(documents))
+    # The template is compared with every document: its characters count once for each.
+    template_chars = len(request_data.template.text)
+    count_work(characters=sum(template_chars + len(text) for _, text in documents))
     with engine.memory_zone():
         template = check_template(parse(request_data.template.text))
         results = tuple(drift_each(template, documents, engine=engine, options=request_data.options))

@@ -17,6 +17,7 @@ from nlp.result import Comparison
 from .body import check_has_text, check_text_limit
 from .errors import ModelNotLoaded
 from .metrics import count_documents
+from .ratelimit import count_work
 from .schemas import CompareInput, CompareRequest, CompareResponse, HealthResponse
 from .uploads import COMPARE_OPTIONS, read_data
 
@@ -45,6 +46,9 @@ def compare_request() -> tuple[CompareInput, Comparison]:
     check_has_text("The revised text", request_data.revised.text)
     engine = current_engine()
     count_documents(2)
+    # Charged to the caller's rate limit once answered: the characters, and the sentences the
+    # comparison parses (read from the budget then, so a comparison stopped at its deadline pays too).
+    count_work(characters=len(request_data.original.text) + len(request_data.revised.text), budget=budget)
     # The one place a request's budget meets the comparison: the comparison loop's
     # ``budget.check()`` stops a long comparison with DeadlineExceeded (a 503 problem).
     budget.check("reading the request")

@@ -37,7 +37,9 @@ else a new one; the service's log lines for the request carry it too.
 
 The routes that read contracts need an API key when the instance has some (the setting API_KEYS,
 which production sets), sent as `Authorization: Bearer KEY` or `X-API-Key: KEY`, and are rate
-limited per caller, one unit per 30,000 bytes of body. Health and this document stay open."""
+limited per caller, one unit per 30,000 bytes of body, and once answered, one per 10,000
+characters compared beyond those and one per few sentences parsed (the setting
+RATE_LIMIT_SENTENCES_PER_UNIT). Health and this document stay open."""
 
 # The largest document this route serves: the spec is about 60 KB.
 SPEC_CHARS = 1_000_000
@@ -57,7 +59,8 @@ PROBLEMS = {
     "422": "The request does not match the schema; `errors` says where",
     "429": "The caller's rate limit is used up; Retry-After says in how many seconds to try again",
     "500": "The service failed",
-    "503": "The instance has no model loaded",
+    "503": "The instance has no model loaded, or the comparison ran past REQUEST_DEADLINE_SECONDS "
+           "(`deadline-exceeded`, with Retry-After)",
 }
 # Headers a problem of that status carries besides X-Request-ID.
 PROBLEM_HEADERS = {"401": ["WWW-Authenticate"], "405": ["Allow"], "429": ["Retry-After"]}

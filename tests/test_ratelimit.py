@@ -1,7 +1,10 @@
-"""The rate limit: per caller (API key, else address), charged by body size, 429 problem with Retry-After."""
+"""The rate limit: per caller (API key, else address), charged by body size and by the work done, 429 problem."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import math
 import shutil
 import socket
@@ -9,10 +12,13 @@ import subprocess
 import time
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
+from nlp.errors import DeadlineExceeded
 from service import create_app
 from service.config import Defaults
-from service.ratelimit import BYTES_PER_UNIT
+from service.ratelimit import BYTES_PER_UNIT, CHARS_PER_UNIT
+from tests.conftest import seed_text, word_file
 
 KEY = "k3y-for-tests-0123456789"
 OTHER_KEY = "another-key-abcdefghij"
@@ -20,8 +26,11 @@ OTHER_KEY = "another-key-abcdefghij"
 CHEAP = {"original": {"text": " "}, "revised": {"text": " "}}
 
 
-def limited_app(limit: str = "5 per minute", **config):
-    return create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": limit, **config})
+def limited_app(limit: str = "5 per minute", engine=None, **config):
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": limit, **config})
+    if engine is not None:
+        app.extensions["engine"] = engine
+    return app
 
 
 def post(client, body=None, **kwargs):
@@ -148,6 +157,147 @@ def test_with_redis_every_worker_counts_against_the_same_budget(redis_url):
     assert statuses == [422, 422, 422, 429]
 
 
+def test_with_redis_the_work_is_charged_to_the_shared_budget(redis_url, monkeypatch):
+    monkeypatch.setattr("service.routes.compare", parses_then_runs_out(23))
+    config = {"RATE_LIMIT_STORAGE_URI": redis_url, "API_KEYS": OTHER_KEY}
+    first, second = (limited_app("100 per minute", FakeEngine(), **config).test_client() for _ in range(2))
+    key = {"X-API-Key": OTHER_KEY}
+    assert post(first, SMALL, headers=key).status_code == 503
+    assert remaining(post(second, headers=key)) == 100 - (1 + math.ceil(23 / 5)) - 1
+
+
 def test_in_memory_each_worker_counts_on_its_own():
     first, second = (limited_app("1 per minute").test_client() for _ in range(2))
     assert [post(client).status_code for client in (first, second)] == [422, 422]
+
+
+# The work done, charged after the answer --------------------------------------------------------
+
+PREAMBLE = "株式会社Ａ（以下「甲」という。）と株式会社Ｂ（以下「乙」という。）は、次のとおり契約を締結する。\n\n"
+
+
+def consent_dropped(articles: int = 12) -> dict:
+    """A pair whose every article loses its consent and turns from permission to prohibition.
+
+    Each revised sentence must be parsed to tell who acts (its meaning reads 乙's subject and the
+    dropped 承諾), so the comparison parses sentences; well under 30,000 bytes, so it costs 1 unit sent.
+    """
+    def text(sentence: str) -> str:
+        return PREAMBLE + "\n\n".join(f"第{i}条（業務{i}）\n" + sentence.format(i=i) for i in range(1, articles + 1))
+
+    return {"original": {"text": text("乙は、甲の承諾を得て、業務{i}を第三者に再委託することができる。")},
+            "revised": {"text": text("乙は、業務{i}を第三者に再委託してはならない。")}}
+
+
+@pytest.fixture
+def fresh_parses():
+    """No sentence parsed yet in this process, so that a comparison parses what it needs."""
+    from nlp.meaning import roles
+
+    roles.clear_cache()
+    yield
+    roles.clear_cache()
+
+
+def test_a_request_that_parsed_sentences_costs_more_than_the_same_request_that_parsed_none(engine, fresh_parses):
+    body = consent_dropped()
+    assert len(json.dumps(body, ensure_ascii=False).encode()) < BYTES_PER_UNIT
+    client = limited_app("1000 per minute", engine).test_client()
+    first = post(client, body, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    parsed = first.get_json()["meta"]["budget"]["sentences_parsed"]
+    assert first.status_code == 200 and parsed >= 10
+    # The same bytes from another caller: the sentences are already parsed in this process.
+    again = post(client, body, environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    assert again.get_json()["meta"]["budget"]["sentences_parsed"] == 0
+    assert remaining(again) == 1000 - 1
+    assert remaining(first) == 1000 - 1 - math.ceil(parsed / Defaults.RATE_LIMIT_SENTENCES_PER_UNIT)
+
+
+def test_a_unit_is_charged_per_rate_limit_sentences_per_unit_sentences_parsed(engine, fresh_parses):
+    client = limited_app("1000 per minute", engine, RATE_LIMIT_SENTENCES_PER_UNIT=2).test_client()
+    response = post(client, consent_dropped())
+    parsed = response.get_json()["meta"]["budget"]["sentences_parsed"]
+    assert parsed >= 10 and remaining(response) == 1000 - 1 - math.ceil(parsed / 2)
+
+
+def test_the_work_charge_takes_what_is_left_and_the_next_request_is_refused(engine, fresh_parses):
+    client = limited_app("4 per minute", engine, RATE_LIMIT_SENTENCES_PER_UNIT=1).test_client()
+    response = post(client, consent_dropped())
+    assert response.status_code == 200 and response.get_json()["meta"]["budget"]["sentences_parsed"] > 3
+    assert remaining(response) == 0
+    refused = post(client)
+    assert refused.status_code == 429 and "sentences parsed" in refused.get_json()["detail"]
+
+
+def test_characters_compared_beyond_what_the_body_paid_for_are_charged(engine):
+    """A .docx carries more text than its bytes weigh: the comparison is charged by its characters."""
+    text = "\n\n".join([seed_text("003")] * 3)  # 50,400 characters in 72 KB of .docx
+    environ = EnvironBuilder(method="POST", path="/v1/compare", data={
+        "original": (io.BytesIO(word_file(text)), "original.docx"),
+        "revised": (io.BytesIO(word_file(text)), "revised.docx")}).get_environ()
+    paid = math.ceil(int(environ["CONTENT_LENGTH"]) / BYTES_PER_UNIT)
+    compared = math.ceil(2 * len(text) / CHARS_PER_UNIT)
+    assert compared > paid
+    client = limited_app("1000 per minute", engine).test_client()
+    response = client.open(environ)
+    assert response.status_code == 200 and response.get_json()["meta"]["budget"]["sentences_parsed"] == 0
+    assert remaining(response) == 1000 - compared
+
+
+def test_a_drift_check_pays_for_the_template_once_per_document(engine):
+    template = seed_text("000")
+    body = {"template": {"text": template}, "documents": [{"text": template}] * 3}
+    paid = math.ceil(len(json.dumps(body, ensure_ascii=False).encode()) / BYTES_PER_UNIT)
+    compared = math.ceil(3 * 2 * len(template) / CHARS_PER_UNIT)
+    assert compared > paid
+    client = limited_app("1000 per minute", engine).test_client()
+    response = client.post("/v1/drift", json=body)
+    assert response.status_code == 200 and remaining(response) == 1000 - compared
+
+
+class FakeEngine:
+    """Enough of an engine for the route; the comparison itself is replaced."""
+
+    name, version = "fake", "0"
+
+    def memory_zone(self):
+        return contextlib.nullcontext()
+
+
+def parses_then_runs_out(sentences: int):
+    def compare(original, revised, *, engine, options, budget):
+        assert budget.parse_sentences(sentences)
+        raise DeadlineExceeded("The comparison ran out of time while reading changes of meaning.")
+    return compare
+
+
+SMALL = {"original": {"text": "第1条（目的）\n乙は、業務を行う。"}, "revised": {"text": "第1条（目的）\n乙は、業務を行わない。"}}
+
+
+def test_a_comparison_stopped_at_its_deadline_still_pays_for_what_it_parsed(monkeypatch):
+    monkeypatch.setattr("service.routes.compare", parses_then_runs_out(23))
+    client = limited_app("1000 per minute", FakeEngine()).test_client()
+    response = post(client, SMALL)
+    assert response.status_code == 503
+    assert remaining(response) == 1000 - 1 - math.ceil(23 / Defaults.RATE_LIMIT_SENTENCES_PER_UNIT)
+
+
+def test_rate_limit_sentences_per_unit_0_charges_no_parsing(monkeypatch):
+    monkeypatch.setattr("service.routes.compare", parses_then_runs_out(23))
+    client = limited_app("1000 per minute", FakeEngine(), RATE_LIMIT_SENTENCES_PER_UNIT=0).test_client()
+    assert remaining(post(client, SMALL)) == 1000 - 1
+
+
+def test_a_refused_request_pays_for_no_work():
+    client = limited_app("1000 per minute", FakeEngine()).test_client()
+    assert remaining(post(client)) == 999  # blank texts: refused before any comparison
+
+
+def test_the_default_is_5_sentences_a_unit():
+    assert Defaults.RATE_LIMIT_SENTENCES_PER_UNIT == 5
+
+
+@pytest.mark.parametrize("value", [-1, "5", 2.5, True])
+def test_a_malformed_sentences_per_unit_fails_at_start(value):
+    with pytest.raises(ValueError, match="RATE_LIMIT_SENTENCES_PER_UNIT"):
+        limited_app("5 per minute", RATE_LIMIT_SENTENCES_PER_UNIT=value)
