@@ -34,6 +34,13 @@ def test_deadline_exceeded_is_an_error_of_the_library():
     assert issubclass(DeadlineExceeded, ContractDiffError)
 
 
+def test_the_library_exports_the_budget_and_its_error():
+    import nlp
+
+    assert nlp.Budget is Budget and nlp.DeadlineExceeded is DeadlineExceeded
+    assert {"Budget", "DeadlineExceeded", "DocumentLimitExceeded"} <= set(nlp.__all__)
+
+
 def test_a_budget_without_seconds_never_runs_out():
     budget = Budget.within(None)
     budget.check()
