@@ -269,6 +269,11 @@ class _Sentence:
     text: str                  # whitespace removed: line wraps do not split keywords
 
 
+#: Where one clause of a sentence ends and the next begins: 1年間とし、/ …であり、/ …するが、.
+#: Two periods of one sentence (有効期間は1年間とし、…更に1年間更新する) are told apart there.
+CLAUSE_BREAK = re.compile(r"(?:とし|ものとし|であり|であって|するが|であるが|とするが)[ \u3000]*[、，,]")
+
+
 class _Context:
     """The sentences of a clause and its heading, for keyword tests, with their results cached."""
 
@@ -286,6 +291,17 @@ class _Context:
             end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
             self._sentences[index] = _Sentence(index, start, end, _SPACE.sub("", self.text[start:end]))
         return self._sentences[index]
+
+    def clause(self, position: int) -> _Sentence:
+        """The part of the sentence at ``position`` between two clause breaks (…1年間とし、…)."""
+        sentence = self.sentence(position)
+        breaks = self.cached(("breaks", sentence.index), lambda: [
+            sentence.start + match.end() for match in CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)])
+        index = bisect.bisect_right(breaks, position)
+        start = breaks[index - 1] if index else sentence.start
+        end = breaks[index] if index < len(breaks) else sentence.end
+        return self.cached(("clause", start), lambda: _Sentence(sentence.index, start, end,
+                                                                _SPACE.sub("", self.text[start:end])))
 
     def cached(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
         """``compute()`` once per key: many terms share a sentence, so tests run once per sentence."""
@@ -594,6 +610,11 @@ class Rule:
     topic: re.Pattern[str] | None = None
     sentence: re.Pattern[str] | None = None
 
+    @property
+    def general(self) -> bool:
+        """A rule without words to look for: the fallback of its kinds."""
+        return self.topic is None and self.sentence is None
+
     def holds(self, kind: Kind, sentence: str, heading: str) -> bool:
         return (kind in self.kinds
                 and (self.topic is None or bool(self.topic.search(sentence + "\n" + heading)))
@@ -612,6 +633,15 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.LATE_INTEREST, frozenset({Kind.RATE}), topic=re.compile(r"遅延|遅滞")),
     Rule(Category.PENALTY, frozenset({Kind.RATE, Kind.MULTIPLE, Kind.AMOUNT}),
          topic=re.compile(r"違約|特別利用料金|不正に免れ|罰金|科料|過料")),
+    # The length of a renewal (同一条件でさらに1年間更新) is not the term of the contract: a
+    # renewal clause added to a one-year contract adds no new contract term.
+    Rule(Category.RENEWAL_TERM, frozenset({Kind.DURATION}),
+         sentence=re.compile(r"(?:さらに|更に|同一期間|ごとに|毎に)[^、。]{0,6}(?:間)?(?:ずつ)?(?:更新|延長)"
+                             r"|[年月日]間?(?:ずつ)?(?:自動的に|自動)?(?:更新|延長)")),
+    # A clause that names the term of the contract (有効期限を…2年間に変更する) is about it even
+    # in a confidentiality agreement, unless the clause itself speaks of secrets.
+    Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}),
+         sentence=re.compile(r"^(?!.*(?:秘密|機密)).*(?:有効期間|有効期限|契約期間)")),
     Rule(Category.CONFIDENTIALITY_PERIOD, frozenset({Kind.DURATION}), topic=re.compile(r"秘密|機密"),
          sentence=re.compile(r"存続|終了後|有効|経過|継続|期間")),
     Rule(Category.CURE_PERIOD, _PERIODS, sentence=re.compile(r"是正|治癒|催告")),
@@ -620,13 +650,10 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.RENEWAL_NOTICE, _ADVANCE, sentence=re.compile(r"更新|満了(?!前)")),
     Rule(Category.TERMINATION_NOTICE, _ADVANCE, sentence=re.compile(r"解約|解除")),
     Rule(Category.NOTICE_PERIOD, _ADVANCE),
-    Rule(Category.PAYMENT_DUE, frozenset({Kind.DEADLINE}), sentence=re.compile(r"支払|振込|振り込")),
+    # 支払後30日以内に請求する counts from a payment; it is not a deadline to pay.
+    Rule(Category.PAYMENT_DUE, frozenset({Kind.DEADLINE}),
+         sentence=re.compile(r"支払(?!い?後|い?日から|い?の日から|った日から|った後|われた)|振込|振り込")),
     Rule(Category.PAYMENT_DUE, frozenset({Kind.DURATION}), sentence=re.compile(r"支払期限|支払期日|支払日")),
-    # The length of a renewal (同一条件でさらに1年間更新) is not the term of the contract: a
-    # renewal clause added to a one-year contract adds no new contract term.
-    Rule(Category.RENEWAL_TERM, frozenset({Kind.DURATION}),
-         sentence=re.compile(r"(?:さらに|更に|同一期間|ごとに|毎に)[^、。]{0,6}(?:間)?(?:ずつ)?(?:更新|延長)"
-                             r"|[年月日]間?(?:ずつ)?(?:自動的に|自動)?(?:更新|延長)")),
     # A period named as the deadline to notify (以下「通知期限」という, 通知期限を…延長する).
     Rule(Category.NOTICE_PERIOD, frozenset({Kind.DURATION}), sentence=re.compile(r"通知期限|通知の期限")),
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}),
@@ -634,22 +661,33 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), topic=re.compile(r"契約期間|有効期間|有効期限")),
     Rule(Category.FEE, frozenset({Kind.AMOUNT}),
          topic=re.compile(r"報酬|料金|費用|対価|代金|委託料|月額|年額|支払")),
+    # A share of a price (単価…×90%, 売上の10%をロイヤルティとして) is a fee term.
+    Rule(Category.FEE, frozenset({Kind.RATE}),
+         sentence=re.compile(r"(?:単価|料金|報酬|対価|代金|価格|委託料|手数料|売上(?:高|金額)?)"
+                             r"[^、。]{0,20}(?:[×✕xX＊*]|の)[0-9０-９.．]+[%％]")),
 )
 
 
 def _category(hit: _Hit, context: _Context) -> Category:
+    """The first rule that holds on the term's clause of the sentence, else on the whole sentence."""
     if hit.category is not None:
         return hit.category
     sentence = context.sentence(hit.start)
+    clause = context.clause(hit.start)
+    if (clause.start, clause.end) != (sentence.start, sentence.end):
+        specific = context.cached(("clause category", clause.start, hit.kind),
+                                  lambda: _first_rule(hit.kind, clause.text, context.heading, specific=True))
+        if specific is not None:
+            return specific
     return context.cached(("category", sentence.index, hit.kind),
-                          lambda: _first_rule(hit.kind, sentence.text, context.heading))
+                          lambda: _first_rule(hit.kind, sentence.text, context.heading) or Category.OTHER)
 
 
-def _first_rule(kind: Kind, sentence: str, heading: str) -> Category:
+def _first_rule(kind: Kind, sentence: str, heading: str, *, specific: bool = False) -> Category | None:
     for rule in CATEGORY_RULES:
-        if rule.holds(kind, sentence, heading):
+        if (not specific or not rule.general) and rule.holds(kind, sentence, heading):
             return rule.category
-    return Category.OTHER
+    return None
 
 
 def extract_terms(text: str, *, heading: str | None = None, offset: int = 0) -> tuple[Term, ...]:

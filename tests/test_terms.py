@@ -487,3 +487,33 @@ def test_an_item_label_glued_to_a_period_is_not_a_decimal():
 ])
 def test_a_memo_amending_a_named_period_keeps_its_category(sentence, expected):
     assert [(t.category, t.value) for t in extract_terms(sentence)] == [expected]
+
+
+# --- categories read on the clause of the sentence a term stands in ----------------------
+
+
+def categories(text: str, heading: str | None = None) -> list[tuple[str, str]]:
+    return [(term.text, term.category.value) for term in extract_terms(text, heading=heading)]
+
+
+def test_two_periods_of_one_sentence_take_the_category_of_their_own_clause():
+    text = "本契約の有効期間は、締結日から1年間とし、期間満了の3か月前までに申出がないときは、同一条件で更に1年間更新する。"
+    assert categories(text) == [("1年間", "contract_term"), ("3か月前まで", "renewal_notice"),
+                                ("1年間", "renewal_term")]
+
+
+def test_a_new_term_of_the_contract_in_a_confidentiality_memo_is_a_contract_term():
+    assert categories("原契約第10条に定める有効期限を、原契約の締結日から2年間に変更する。",
+                      "秘密情報の取扱いに関する覚書") == [("2年間", "contract_term")]
+    assert categories("秘密保持義務の有効期間は、本契約終了後3年間とする。") == [("3年間", "confidentiality_period")]
+
+
+def test_a_period_counted_from_a_payment_is_not_a_payment_deadline():
+    assert categories("過払いを理由とする返還の請求は、支払後30日以内に書面により行う。") == [("30日以内", "other")]
+    assert categories("乙は、請求書の受領後30日以内に支払う。") == [("30日以内", "payment_due")]
+
+
+def test_a_share_of_a_price_is_a_fee_and_a_threshold_is_not():
+    assert categories("API単価のうち最も安い単価（外税）×90%とする。") == [("90%", "fee")]
+    assert categories("乙は甲に対し、売上高の5%をロイヤルティとして支払う。") == [("5%", "fee")]
+    assert categories("報告した対価が支払うべき対価よりも10%以上少なかった場合、費用を負担する。") == [("10%", "other")]
