@@ -168,6 +168,9 @@ def _print_summary(report: dict[str, Any], seconds: float, workers: int, written
     where = "このプロセス" if workers == IN_PROCESS else f"ワーカー{workers}個"
     print(f"{aggregate['documents']}件を比較、{aggregate['failed']}件は読めずに飛ばしました"
           f"（{seconds:.1f}秒、{where}）。平均乖離度 {aggregate['drift']:.3f}。", file=out)
+    if others := aggregate.get("other_template"):
+        print(f"  別の雛形で作られたとみられる文書 {len(others)}件：" + "、".join(others[:5])
+              + ("…" if len(others) > 5 else ""), file=out)
     for article in aggregate["articles"][:5]:
         if article["missing"] or article["modified"]:
             ref = article["template"]

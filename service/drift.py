@@ -143,6 +143,16 @@ class DocumentDriftSchema(Schema):
     formatting_only = list_of(ClauseDriftSchema, description="Paired articles equal apart from formatting")
     terms = list_of(TermFoundSchema, description="Every term of the document's paired articles")
     error = string(nullable=True, max_chars=NAME_CHARS + 1_000, description="Why it could not be compared")
+    template_share = fields.Float(
+        required=True, allow_none=True,
+        metadata={"minimum": 0, "maximum": 1,
+                  "description": "Share of the template's articles that a paired article of the document "
+                  "keeps at least half of; null when `error` is set"})
+    same_template = fields.Boolean(
+        required=True, allow_none=True,
+        metadata={"description": "Whether the document looks drafted on the template (`template_share` "
+                  "at least 0.5); false for a contract on another template, whose drift says little. "
+                  "null when `error` is set"})
 
 
 class ValueCountSchema(Schema):
@@ -183,6 +193,7 @@ class AggregateSchema(Schema):
     failed = count_field(description="Documents that could not be read or compared")
     drift = score_field(description="Mean drift of the documents compared")
     articles = list_of(ArticleDriftSchema, description="Per template article, most departed from first")
+    other_template = names_field(description="Documents compared that look drafted on another template")
 
 
 class TemplateSchema(Schema):

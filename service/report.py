@@ -25,9 +25,12 @@ Report = Mapping[str, Any]
 #: One row per document: its name, its drift, counts of articles (条件値の変更: of changed term
 #: values), the articles it lacks, adds and modifies by label, and why it could not be read.
 CSV_COLUMNS = (
-    "文書", "乖離度", "欠落", "追加", "変更", "書式のみ", "条件値の変更",
+    "文書", "乖離度", "雛形", "雛形の条の保持率", "欠落", "追加", "変更", "書式のみ", "条件値の変更",
     "欠落した条", "追加された条", "変更された条", "エラー",
 )
+
+#: How a document stands to the template, as the report labels it.
+SAME_TEMPLATE_LABELS = {True: "同じ雛形", False: "別の雛形", None: ""}
 
 # Chart geometry, in SVG user units (pixels at 100 %).
 LABEL_WIDTH = 260      # the article or value label left of a bar
@@ -59,6 +62,8 @@ def render_csv(report: Report) -> str:
         writer.writerow([
             document["name"],
             "" if document["drift"] is None else f"{document['drift']:.4f}",
+            SAME_TEMPLATE_LABELS[document.get("same_template")],
+            "" if document.get("template_share") is None else f"{document['template_share']:.4f}",
             len(document["missing"]),
             len(document["extra"]),
             len(document["modified"]),
@@ -126,6 +131,8 @@ def _summary(report: Report) -> str:
         f"比較した文書 {aggregate['documents']}件",
         f'<span class="failed">読めなかった文書 {failed}件</span>' if failed else "読めなかった文書なし",
         f"平均乖離度 <b>{aggregate['drift']:.3f}</b>",
+        *([f'<span class="other">別の雛形で作られたとみられる文書 {len(others)}件</span>']
+          if (others := aggregate.get("other_template")) else []),
         f"モデル {escape(str(meta.get('model', '')))} {escape(str(meta.get('model_version', '')))}",
     ]
     return "<p>" + " · ".join(facts) + "</p>"
@@ -233,15 +240,17 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
-    columns = [("文書", "text"), ("乖離度", "number"), ("欠落", "number"), ("追加", "number"),
+    columns = [("文書", "text"), ("乖離度", "number"), ("雛形", "text"), ("欠落", "number"), ("追加", "number"),
                ("変更", "number"), ("条件値の変更", "number"), ("書式のみ", "number"),
                ("エラー", "text")]
     head = "".join(
         f'<th data-type="{kind}"' + (' aria-sort="descending"' if index == 1 else "") + f">{name}</th>"
         for index, (name, kind) in enumerate(columns))
-    # Most drifted first; documents that failed last.
+    # Most drifted first among those drafted on the template, then those on another template
+    # (their drift says little), then the documents that failed.
     order = sorted(range(len(documents)),
-                   key=lambda i: (documents[i]["drift"] is None, -(documents[i]["drift"] or 0), i))
+                   key=lambda i: (documents[i]["drift"] is None, documents[i].get("same_template") is False,
+                                  -(documents[i]["drift"] or 0), i))
     rows = []
     for index in order:
         document = documents[index]
@@ -251,8 +260,13 @@ def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
                       f'style="width:{drift * 100:.0f}%"></span></span> {drift:.3f}</td>')
         counts = [len(document["missing"]), len(document["extra"]), len(document["modified"]),
                   _term_changes(document), len(document["formatting_only"])]
+        same = document.get("same_template")
+        share = document.get("template_share")
+        css = ' class="other"' if same is False else ""
+        template_cell = (f'<td data-value="{int(same is True)}" title="雛形の条の保持率 {share:.2f}"{css}>'
+                         f'{SAME_TEMPLATE_LABELS[same]}</td>' if share is not None else '<td data-value="-1"></td>')
         rows.append(
-            f'<tr><td><a href="#doc-{index}">{escape(document["name"])}</a></td>{drift_cell}'
+            f'<tr><td><a href="#doc-{index}">{escape(document["name"])}</a></td>{drift_cell}{template_cell}'
             + "".join(f'<td data-value="{n}">{n}</td>' for n in counts)
             + f'<td class="error">{escape(document["error"] or "")}</td></tr>')
     return (f'<table class="sortable"><thead><tr>{head}</tr></thead>'
@@ -265,6 +279,10 @@ def _document_detail(index: int, document: Mapping[str, Any]) -> str:
         return (f'<article id="doc-{index}"><h3>{name}</h3>'
                 f'<p class="error">{escape(document["error"])}</p></article>')
     parts = [f'<article id="doc-{index}"><h3>{name} <small>乖離度 {document["drift"]:.3f}</small></h3>']
+    if document.get("same_template") is False:
+        parts.append(f'<p class="other">雛形の条のうち、半分以上をそのまま残した条は'
+                     f'{document["template_share"]:.0%}だけです。別の雛形で作られた契約とみられ、'
+                     "乖離度は雛形からの変更を表していません。</p>")
     if document["missing"]:
         parts.append("<p><b>欠落</b> " + "、".join(escape(_article_name(ref)) for ref in document["missing"])
                      + "</p>")
@@ -324,6 +342,7 @@ td[data-value] { text-align: right; white-space: nowrap; }
 .track { display: inline-block; width: 60px; height: .7em; background: #eef0f1; }
 .meter { display: block; height: 100%; background: #c0392b; }
 .error, .failed { color: #c0392b; }
+.other { color: #7d3c98; }
 details { margin: .5rem 0; border-left: 3px solid #d5dbe0; padding-left: .7rem; }
 summary { cursor: pointer; font-weight: 600; }
 .redline { white-space: pre-wrap; font-size: .92rem; background: #fbfcfc; padding: .4rem; }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import csv
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from nlp.errors import EmptyDocument
 from nlp.structure import parse
 from service import create_app
 from service import drift as drift_schemas
+from service.report import render_csv, render_html
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +198,33 @@ def test_api_copies_of_the_template_drift_zero_and_formatting_never_counts(seeds
     assert drifts["001"] == drifts["001_original"] == 0.0
     assert drifts["000_formatting"] == drifts["000"]
     assert all(0.8 < drifts[name] <= 1 for name in ["000", "002", "003", "004"])
+
+
+def test_api_tells_documents_drafted_on_another_template_apart(seeds_against_001):
+    documents = {document["name"]: document for document in seeds_against_001["documents"]}
+    same = {name for name, document in documents.items() if document["same_template"]}
+    assert same == {"001", "001_original"}
+    assert all(documents[name]["template_share"] == 1.0 for name in same)
+    assert all(documents[name]["template_share"] < 0.4 for name in documents.keys() - same)
+    assert seeds_against_001["aggregate"]["other_template"] == [n for n in SEEDS + DEV if n not in same]
+
+
+def test_a_counter_draft_on_the_template_is_the_same_template(template, dev_results):
+    formatting, counter = dev_results
+    assert (formatting.same_template, formatting.template_share) == (True, 1.0)
+    assert counter.same_template and counter.template_share > 0.9
+
+
+def test_the_report_sorts_and_labels_other_templates_apart(seeds_against_001):
+    page = render_html(seeds_against_001)
+    table = page[page.index('<section id="documents">'):page.index('<section id="details">')]
+    names = re.findall(r'<a href="#doc-\d+">([^<]+)</a>', table)
+    assert set(names[:2]) == {"001", "001_original"}
+    assert "別の雛形で作られたとみられる文書 7件" in page and table.count(">別の雛形</td>") == 7
+    rows = list(csv.reader(io.StringIO(render_csv(seeds_against_001))))
+    assert rows[0][2:4] == ["雛形", "雛形の条の保持率"]
+    assert {row[0]: row[2] for row in rows[1:]}["001"] == "同じ雛形"
+    assert {row[0]: row[2] for row in rows[1:]}["003"] == "別の雛形"
 
 
 def test_api_aggregate_counts_match_the_documents(seeds_against_001):
