@@ -11,10 +11,11 @@ in memory, on one event loop where a slow connection costs a few kilobytes; only
 the request to a worker over a Unix socket, in milliseconds, and it takes the answer as fast as
 the worker writes it. The workers stay sync, one per core, which suits CPU-bound comparisons.
 
-Everything nginx answers itself (400, 408, 413, 414, 431, 429 for too many connections, 502 for a
-worker killed, 503, 504) is a problem+json from :data:`service.errors.EDGE_PROBLEMS`; nginx keeps
-no access log (the app writes one line per request) and its error lines are rewritten as JSON
-without the request line, the host or the referrer, so no query string reaches the log. Bodies
+Everything nginx answers itself (400, 408, 413, 414, 431, 429 for too many connections, 501 for a
+transfer coding it does not read, 502 for a worker killed, 503, 504) is a problem+json from
+:data:`service.errors.EDGE_PROBLEMS`; nginx keeps no access log (the app writes one line per
+request) and its error lines are rewritten as JSON without the request line, the host or the
+referrer, so no query string reaches the log. Bodies
 stay in memory up to the largest the service reads, answers up to 16 MB: a contract never touches
 the disk.
 
@@ -53,8 +54,8 @@ STARTUP_SECONDS = 300
 # nginx's statuses and the problem each is answered with; 494 is nginx's own code for a request
 # whose headers are too large, which it would otherwise answer as a 400. Its 404 is only ever for
 # the internal locations of these problems; the app's own errors pass through untouched.
-FRONT_STATUSES = {400: 400, 404: 404, 408: 408, 413: 413, 414: 414, 429: 429, 494: 431, 500: 500, 502: 502,
-                  503: 503, 504: 504}
+FRONT_STATUSES = {400: 400, 404: 404, 408: 408, 413: 413, 414: 414, 429: 429, 494: 431, 500: 500, 501: 501,
+                  502: 502, 503: 503, 504: 504}
 # An nginx error line: "2026/01/02 10:00:00 [error] 12#12: *5 message, client: 1.2.3.4, server: …"
 NGINX_LINE = re.compile(r"^\S+ \S+ \[(?P<level>\w+)\] (?P<pid>\d+)#\d+: (?:\*\d+ )?(?P<message>.*)$")
 # What nginx appends to a message about a request: the client, then the request line, the

@@ -2,7 +2,9 @@
 
 Python's urllib reads the 413 of a 5 MB JSON body (the app's, naming MAX_CONTENT_LENGTH) and of a
 20 MB one (nginx's, naming the largest body of any route); a header too large, a request line
-that is not HTTP and a path of nginx's own are problems too; no query string reaches the log.
+that is not HTTP, a URL too long, a transfer coding nginx does not read, a path of nginx's own and
+one connection more than MAX_CONNECTIONS_PER_CLIENT are problems too, and so is the 502 of a worker
+killed while it holds a request (replaced by gunicorn); no query string reaches the log.
 Needs Debian's nginx (`make test-deps` installs it); without it the tests skip, except under CI.
 """
 
@@ -10,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +76,10 @@ def test_a_20_mb_body_gets_the_fronts_413_naming_the_largest_body(front):
     (b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", 431, "headers-too-large"),
     (f"GARBAGE {SECRET}\r\n\r\n".encode(), 400, "bad-request"),
     (b"GET /_problems/502 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, "not-found"),
+    (b"GET /v1/health?" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414,
+     "uri-too-long"),
+    (b"POST /v1/compare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nConnection: close\r\n\r\n", 501,
+     "not-implemented"),
 ])
 def test_the_fronts_own_answers_are_problems(front, data, status, slug):
     answered, content_type, problem = exchange(front.port, data)
@@ -79,9 +87,64 @@ def test_the_fronts_own_answers_are_problems(front, data, status, slug):
     assert problem["type"].endswith("/" + slug)
 
 
+def test_past_max_connections_per_client_the_front_answers_429_too_many_connections(front):
+    """64 connections (the default) whose bodies have not arrived yet; the 65th request is refused."""
+    held = []
+    try:
+        for _ in range(64):
+            connection = socket.create_connection((HOST, front.port), timeout=10)
+            connection.sendall(b"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                               b"Content-Length: 100\r\n\r\n{")
+            held.append(connection)
+        time.sleep(0.5)
+        answered, content_type, problem = exchange(
+            front.port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    finally:
+        for connection in held:
+            connection.close()
+    assert (answered, content_type) == (429, "application/problem+json")
+    assert problem["type"].endswith("/too-many-connections") and "MAX_CONNECTIONS_PER_CLIENT" in problem["detail"]
+    time.sleep(0.5)
+    assert exchange(front.port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[0] == 200
+
+
 def test_the_app_answers_through_the_front_with_its_own_problems(front):
     answered, content_type, problem = exchange(front.port, b"GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert (answered, content_type) == (404, "application/problem+json") and "instance" in problem
+
+
+def gunicorn_workers(server) -> set[int]:
+    """The workers of the gunicorn that ``make serve`` started (the child of serve.py that is not nginx)."""
+    from scripts.load import children
+
+    for pid in children(server.process.pid):
+        if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return children(pid)
+    return set()
+
+
+def test_a_worker_killed_while_it_holds_a_request_is_a_502_problem_and_is_replaced(front):
+    from scripts.hostile import CASES, SEEDS, body, pair
+
+    slow = body(*pair(next(case for case in CASES if case.articles == 3600), SEEDS))  # seconds of work
+    workers = gunicorn_workers(front)
+    assert len(workers) == 2
+    with socket.create_connection((HOST, front.port), timeout=30) as connection:
+        connection.sendall(f"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           f"Content-Length: {len(slow)}\r\nConnection: close\r\n\r\n".encode() + slow)
+        time.sleep(1.0)
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, problem = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 502") and b"application/problem+json" in head
+    assert json.loads(problem)["type"].endswith("/bad-gateway")
+    deadline = time.monotonic() + 60
+    while len(gunicorn_workers(front) - workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert exchange(front.port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[0] == 200
 
 
 def test_no_query_string_reaches_the_log(front):

@@ -121,6 +121,23 @@ def test_a_request_line_that_is_not_http_is_a_400_problem(server):
     assert SECRET not in json.dumps(body)
 
 
+def test_a_request_line_too_long_is_a_414_problem(server):
+    port, _ = server
+    status, content_type, body = problem(exchange(port, f"GET /v1/health?author={SECRET}&x={'a' * 5000} HTTP/1.1"
+                                                        "\r\nHost: x\r\n\r\n".encode()))
+    assert (status, content_type) == (414, "application/problem+json")
+    assert body["type"].endswith("/uri-too-long") and SECRET not in json.dumps(body)
+
+
+def test_a_transfer_coding_gunicorn_does_not_read_is_a_400_problem(server):
+    """nginx answers the same request 501 (tests/test_edge_front.py); gunicorn takes the header as invalid."""
+    port, _ = server
+    status, content_type, body = problem(exchange(port, b"POST /v1/compare HTTP/1.1\r\nHost: x\r\n"
+                                                        b"Transfer-Encoding: gzip\r\n\r\n"))
+    assert (status, content_type) == (400, "application/problem+json")
+    assert body["type"].endswith("/bad-request")
+
+
 def test_gunicorn_logs_no_request_line_no_query_and_no_message(server):
     port, log = server
     for data in (f"POST /v1/redline?format=docx&author={SECRET} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
