@@ -809,7 +809,20 @@ def _direction(original: Term | None, revised: Term | None) -> Direction | None:
         return None
     if a[0] == b[0] and a[0] != "text":
         return Direction.INCREASE if b[1] > a[1] else Direction.DECREASE  # type: ignore[operator]
+    if {a[0], b[0]} == {"day", "business_day"}:  # 10営業日以内 → 30日以内: five business days a week
+        days_a, days_b = (_calendar_days(key) for key in (a, b))
+        if days_a != days_b:
+            return Direction.INCREASE if days_b > days_a else Direction.DECREASE
     return Direction.CHANGED
+
+
+#: Calendar days in a business day, for telling which of 10営業日 and 30日 is longer.
+DAYS_PER_BUSINESS_DAY = 7 / 5
+
+
+def _calendar_days(key: _Key) -> float:
+    value = float(key[1])  # type: ignore[arg-type]
+    return value * DAYS_PER_BUSINESS_DAY if key[0] == "business_day" else value
 
 
 def _shown(term: Term) -> str:

@@ -329,6 +329,43 @@ def test_a_cap_raised_on_the_liability_a_subordinate_clause_names_favours_the_ot
     assert cap.favours == "契約者"
 
 
+def value_favours(article: str, before: str, after: str, engine, preamble: str = KO_OTSU) -> list:
+    original = contract(article, preamble)
+    result = compare(original, original.replace(before, after), engine=engine)
+    return [(c.category, c.direction, c.favours) for c in result.changes if c.kind == ChangeKind.VALUE]
+
+
+@pytest.mark.parametrize("article, before, after, favours", [
+    # A deadline by which a party must act: more time favours it.
+    ("甲は、本契約締結後3週間以内に、乙に本報告書を提供する。", "3週間", "2週間", "乙"),
+    ("乙は、報告書の確認が完了した日から2ヶ月以内に、甲に対して契約を締結するか否かを通知するものとする。",
+     "2ヶ月", "3ヶ月", "乙"),
+    # The time a party has before its duty begins is a deadline too.
+    ("乙は、本契約が終了した場合は、その終了後3か月以降、本サービスの利用を停止しなければならない。",
+     "3か月", "6か月", "乙"),
+    # A span of a duty weighs on the party bound; of a right, it serves the holder.
+    ("乙は、本業務に関する記録を本契約終了後3年間保存しなければならない。", "3年間", "5年間", "甲"),
+    ("甲は、本契約終了後も2年間、成果物を無償で使用することができる。", "2年間", "3年間", "甲"),
+])
+def test_a_period_favours_by_what_it_is_to_the_party_it_concerns(article, before, after, favours, engine):
+    [(_, _, found)] = value_favours(article, before, after, engine)
+    assert found == favours
+
+
+def test_a_longer_time_to_pay_favours_the_payer_across_business_and_calendar_days(engine):
+    article = ("本検証の委託料は金300万円（税別）とし、乙は、本契約締結時から10営業日以内に全額を、"
+               "甲が指定する金融機関の口座に振込送金する方法により支払うものとする。")
+    assert value_favours(article, "10営業日以内", "30日以内", engine) == [
+        ("payment_due", Direction.INCREASE, "乙")]
+
+
+def test_a_fee_measured_on_the_other_partys_price_favours_the_payer_when_cut(engine):
+    article = ("契約者は、当社に対し、下記計算式により計算した対価を支払う。\n"
+               "2　前項の単価は、当社が対象事業者に対してサービスを提供する際の単価のうち最も安い単価×90%とする。")
+    assert value_favours(article, "×90%", "×85%", engine, TOS) == [("fee", Direction.DECREASE, "契約者")]
+
+
+# Definitions.
 # Definitions.
 
 def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):

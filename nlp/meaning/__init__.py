@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from ..budget import Budget
 from ..engine import Engine
 from ..model import Article, Contract, Span
-from ..result import Change, ChangeKind
+from ..result import Change, ChangeKind, TermValue
 from .definitions import definition_changes
-from .favours import VALUE_RULES, for_court, for_value
+from .favours import VALUE_RULES, Period, Stance, for_court, for_period, for_value, period_kind
 from .kinds import PROVISO, added_or_removed, sentence_changes
-from .modality import same_force
+from .modality import Modality, read_force, same_force
 from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
 from .references import stale_references
@@ -124,13 +124,65 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
     value, contract = change.revised, context.revised
     if value is None:
         value, contract = change.original, context.original
-    if value is None or change.category not in VALUE_RULES:
+    if value is None:
+        return None
+    period = _period(change, value, contract.text)
+    if change.category not in VALUE_RULES and period is None:
         return None
     subject = None
     if change.category == "liability_cap":
         subject = _liable(_sentence_at(contract.text, value.start), parties)
+    elif change.category in PAYER_CATEGORIES:
+        subject = _payer(contract, value.start, parties, engine, budget)
     subject = subject or _subject_at(contract, value.start, parties, engine, budget)
+    if period is not None:
+        stance = Stance.RIGHT if read_force(_sentence_at(contract.text, value.start)).modality \
+            == Modality.PERMISSION else Stance.DUTY
+        return for_period(parties, subject, period, stance, change.direction)
     return for_value(parties, subject, change.category, change.direction)
+
+
+#: Categories whose periods the category alone does not weigh: read by how they are written.
+PERIOD_CATEGORIES = frozenset({"other", "notice_period"})
+TIME_UNITS = frozenset({"year", "month", "week", "day", "business_day", "hour", "minute"})
+
+
+def _period(change: Change, value: TermValue, text: str) -> str | None:
+    """The kind of period a change of ``other`` or a notice deadline is, None for anything else.
+
+    A notice given in advance (30日前までに) stays with its category's rule.
+    """
+    if change.category not in PERIOD_CATEGORIES or value.unit not in TIME_UNITS:
+        return None
+    kind = period_kind(value.text, text[value.end:value.end + 8])
+    if change.category == "notice_period" and kind != Period.DEADLINE:
+        return None
+    return kind
+
+
+#: Values that weigh on the party who pays: the fee, the time to pay, the interest on a delay.
+PAYER_CATEGORIES = frozenset({"fee", "payment_due", "late_interest"})
+
+#: The predicates of paying: 支払う, 振り込む, 負担する (振込手数料は乙の負担とする).
+PAYING = re.compile(r"支払|支拂|振込|振り込|負担")
+
+
+def _payer(contract: Contract, at: int, parties: Parties, engine: Engine, budget: Budget | None) -> Group | None:
+    """The party that pays, in the sentence at ``at`` or else in its article.
+
+    単価（外税）×90% names 当社 as the one who provides the service, not as the payer; the
+    article's 契約者は、当社に対し…支払う does. A sentence about a fee with no payer in it (委託料は
+    …支払うものとする) takes the payer its article names elsewhere (振込手数料は乙の負担とする).
+    """
+    article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
+    texts = [_sentence_at(contract.text, at)]
+    if article is not None:
+        texts += [sentence.text for sentence in
+                  sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]]
+    for roles in _roles_within(texts, parties, engine, budget):
+        if PAYING.search(roles.predicate) and (payer := roles.actor or roles.bearer) and payer.single:
+            return payer
+    return None
 
 
 def _liable(sentence: str, parties: Parties) -> Group | None:

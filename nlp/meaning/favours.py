@@ -14,15 +14,20 @@ party ``Y``:
 - values: a higher cap on X's liability, a longer notice X must give or a longer period in
   which X's right waits, a higher fee or penalty X pays favour Y; a longer time X has to pay
   favours X; a longer confidentiality period favours the discloser; a court moved to a party's
-  seat favours that party.
+  seat favours that party;
+- other periods, by how they are written: a longer advance notice (30日前までに) X must give
+  favours Y; a longer deadline (30日以内に, 3か月経過後に) by which X must act favours X; a
+  longer span (5年間) of X's duty favours Y, of X's right favours X.
 """
 
 from __future__ import annotations
 
+import re
+
 from .parties import Group, Parties
 
-__all__ = ["VALUE_RULES", "Stance", "duty_moved", "for_burden", "for_court", "for_restriction", "for_value",
-           "right_moved"]
+__all__ = ["VALUE_RULES", "Period", "Stance", "duty_moved", "for_burden", "for_court", "for_period",
+           "for_restriction", "for_value", "period_kind", "right_moved"]
 
 
 class Stance:
@@ -94,6 +99,46 @@ def for_value(parties: Parties, subject: Group | None, category: str, direction:
         return None
     increased = direction == "increase"
     return for_burden(parties, subject, increased if rule else not increased)
+
+
+class Period:
+    """How a period in a sentence weighs on the party the sentence speaks of."""
+
+    ADVANCE = "advance"        # 30日前までに通知する: more of it asks more of that party
+    DEADLINE = "deadline"      # 30日以内に報告する, 3か月経過後に停止する: more of it is more time for it
+    SPAN = "span"              # 5年間保存する / 5年間使用できる: a duty's span weighs, a right's serves
+
+
+# What follows a period and says what it is: 前まで, 以内, 以降, が経過した時, 経過後.
+_ADVANCE_AFTER = re.compile(r"[ \u3000]*前")
+_DEADLINE_AFTER = re.compile(r"[ \u3000]*(?:以内|以降|以後|内に|までに|まで|が経過|を経過|経過)")
+
+
+def period_kind(written: str, after: str) -> str:
+    """The kind of a period from how it is written (3週間以内) and the words after it."""
+    if written.endswith(("前", "前まで", "前までに", "前に")) or _ADVANCE_AFTER.match(after):
+        return Period.ADVANCE
+    if "以内" in written or written.endswith(("まで", "までに")) or _DEADLINE_AFTER.match(after):
+        return Period.DEADLINE
+    return Period.SPAN
+
+
+def for_period(parties: Parties, subject: Group | None, kind: str, stance: str, direction: str) -> str | None:
+    """A period of a sentence about X made longer or shorter, by what the period is to X.
+
+    A longer advance notice asks more of X; a longer deadline gives X more time; a longer span
+    weighs on X when the sentence asks something of X and serves X when it gives X a right.
+    """
+    if direction not in ("increase", "decrease"):
+        return None
+    longer = direction == "increase"
+    if kind == Period.ADVANCE:
+        heavier = longer
+    elif kind == Period.DEADLINE:
+        heavier = not longer
+    else:
+        heavier = longer if stance == Stance.DUTY else not longer
+    return for_burden(parties, subject, heavier)
 
 
 def for_court(parties: Parties, before: str | None, after: str | None) -> str | None:
