@@ -3,8 +3,10 @@
 Python's urllib reads the 413 of a 5 MB JSON body (the app's, naming MAX_CONTENT_LENGTH) and of a
 20 MB one (nginx's, naming the largest body of any route); a header too large, a request line
 that is not HTTP, a URL too long, a transfer coding nginx does not read, a path of nginx's own and
-one connection more than MAX_CONNECTIONS_PER_CLIENT are problems too, and so is the 502 of a worker
-killed while it holds a request (replaced by gunicorn); no query string reaches the log.
+one connection more than MAX_CONNECTIONS_PER_CLIENT are problems too, and so are the 500 of a
+worker killed on its timeout (5 s here) and the 502 of workers killed while they hold a request
+(replaced by gunicorn); headers or a body sent too slowly are cut off without an answer; no query
+string reaches the log.
 Needs Debian's nginx (`make test-deps` installs it); without it the tests skip, except under CI.
 """
 
@@ -32,10 +34,16 @@ if find_nginx() is None:
     pytest.skip("nginx is missing (apt-get install nginx-light, or make test-deps as root)", allow_module_level=True)
 
 
+# gunicorn's worker timeout for this module (60 s in gunicorn.conf.py), short enough to be waited for.
+WORKER_TIMEOUT = 5
+
+
 @pytest.fixture(scope="module")
 def front():
-    with serving(front="nginx") as server:
-        yield server
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GUNICORN_CMD_ARGS", f"--timeout {WORKER_TIMEOUT}")
+        with serving(front="nginx") as server:
+            yield server
 
 
 def post(port: int, size: int) -> tuple[int, str, dict]:
@@ -48,8 +56,8 @@ def post(port: int, size: int) -> tuple[int, str, dict]:
         return answer.code, answer.headers["Content-Type"], json.loads(answer.read())
 
 
-def exchange(port: int, data: bytes) -> tuple[int, str, dict]:
-    with socket.create_connection((HOST, port), timeout=10) as connection:
+def exchange(port: int, data: bytes, *, wait: float = 10) -> tuple[int, str, dict]:
+    with socket.create_connection((HOST, port), timeout=wait) as connection:
         connection.sendall(data)
         answer = b""
         while chunk := connection.recv(65536):
@@ -124,14 +132,12 @@ def gunicorn_workers(server) -> set[int]:
 
 
 def test_a_worker_killed_while_it_holds_a_request_is_a_502_problem_and_is_replaced(front):
-    from scripts.hostile import CASES, SEEDS, body, pair
-
-    slow = body(*pair(next(case for case in CASES if case.articles == 3600), SEEDS))  # seconds of work
-    workers = gunicorn_workers(front)
+    deadline = time.monotonic() + 60
+    while len(workers := gunicorn_workers(front)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # a worker an earlier test had killed is being replaced
     assert len(workers) == 2
     with socket.create_connection((HOST, front.port), timeout=30) as connection:
-        connection.sendall(f"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           f"Content-Length: {len(slow)}\r\nConnection: close\r\n\r\n".encode() + slow)
+        connection.sendall(slow_request())
         time.sleep(1.0)
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
@@ -145,6 +151,58 @@ def test_a_worker_killed_while_it_holds_a_request_is_a_502_problem_and_is_replac
     while len(gunicorn_workers(front) - workers) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert exchange(front.port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[0] == 200
+
+
+def slow_request(*, articles: int = 3600) -> bytes:
+    """A comparison that keeps a worker busy for seconds: the hostile flipped case of make hostile."""
+    from scripts.hostile import CASES, SEEDS, body, pair
+
+    data = body(*pair(next(case for case in CASES if case.articles == articles), SEEDS))
+    return (f"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n").encode() + data
+
+
+def test_a_worker_killed_on_its_timeout_answers_500_through_the_front(front):
+    """gunicorn answers for the worker it kills (tests/test_edge_gunicorn.py); nginx passes that on."""
+    started = time.monotonic()
+    answered, content_type, problem = exchange(front.port, slow_request(), wait=WORKER_TIMEOUT + 20)
+    assert (answered, content_type) == (500, "application/problem+json")
+    assert problem["type"].endswith("/internal-error") and time.monotonic() - started < WORKER_TIMEOUT + 10
+
+
+def cut_off_after(port: int, data: bytes, results: dict, name: str) -> None:
+    """Send ``data``, then nothing; how many seconds until the front closed, and what it sent back."""
+    with socket.create_connection((HOST, port), timeout=60) as connection:
+        connection.sendall(data)
+        started, answer = time.monotonic(), b""
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+        results[name] = (time.monotonic() - started, answer)
+
+
+def test_headers_and_bodies_sent_too_slowly_are_cut_off_without_an_answer(front):
+    """HEADER_TIMEOUT_SECONDS for the whole headers, BODY_TIMEOUT_SECONDS between two reads of a body (10 s)."""
+    import threading
+
+    from scripts.serve import settings
+
+    config = settings()
+    results: dict = {}
+    sends = {"headers": b"GET /v1/health HTTP/1.1\r\nHost: x\r\n",
+             "body": b"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{"}
+    threads = [threading.Thread(target=cut_off_after, args=(front.port, data, results, name))
+               for name, data in sends.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for name, timeout in (("headers", config["HEADER_TIMEOUT_SECONDS"]), ("body", config["BODY_TIMEOUT_SECONDS"])):
+        seconds, answer = results[name]
+        assert timeout - 1 <= seconds <= timeout + 5 and answer == b"", (name, seconds, answer[:200])
 
 
 def test_no_query_string_reaches_the_log(front):
