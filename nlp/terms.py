@@ -657,7 +657,8 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     # A period named as the deadline to notify (以下「通知期限」という, 通知期限を…延長する).
     Rule(Category.NOTICE_PERIOD, frozenset({Kind.DURATION}), sentence=re.compile(r"通知期限|通知の期限")),
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}),
-         sentence=re.compile(r"有効期間|有効期限|契約期間|更新")),
+         sentence=re.compile(r"有効期間|有効期限|契約期間|更新"
+                             r"|(?:本契約|本覚書|本合意書|本書)は[^。]{0,60}(?:効力を有する|有効とする|有効に存続する)")),
     Rule(Category.CONTRACT_TERM, frozenset({Kind.DURATION}), topic=re.compile(r"契約期間|有効期間|有効期限")),
     Rule(Category.FEE, frozenset({Kind.AMOUNT}),
          topic=re.compile(r"報酬|料金|費用|対価|代金|委託料|月額|年額|支払")),

@@ -517,3 +517,8 @@ def test_a_share_of_a_price_is_a_fee_and_a_threshold_is_not():
     assert categories("API単価のうち最も安い単価（外税）×90%とする。") == [("90%", "fee")]
     assert categories("乙は甲に対し、売上高の5%をロイヤルティとして支払う。") == [("5%", "fee")]
     assert categories("報告した対価が支払うべき対価よりも10%以上少なかった場合、費用を負担する。") == [("10%", "other")]
+
+
+def test_a_term_of_effect_is_a_contract_term():
+    assert categories("本契約は、本契約の締結日から6ヶ月、または確認が完了する日のいずれか早い日まで効力を有するものとする。") == [
+        ("6ヶ月", "contract_term")]
