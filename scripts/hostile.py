@@ -209,6 +209,7 @@ def passes(case: Case, answer: Answer) -> bool:
 
 
 def run(*, seeds: Path = SEEDS, repeat: int = 5, http: bool = True) -> dict:
+    load_before = os.getloadavg()[0]
     pairs = {case.name: pair(case, seeds) for case in CASES}
     baseline = (seed(seeds, "003"), seed(seeds, "003"))
     report: dict = {
@@ -219,6 +220,9 @@ def run(*, seeds: Path = SEEDS, repeat: int = 5, http: bool = True) -> dict:
     }
     if http:
         report["modes"]["over HTTP"] = over_http(pairs, baseline, repeat)
+    # The machine's load while the figures were taken: other processes share its cores.
+    report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    report["cores"] = os.cpu_count()
     report["checks"] = {}
     for mode, figures in report["modes"].items():
         figures["baseline_s"] = statistics.median(answer.seconds for answer in figures["baseline"])
@@ -231,8 +235,10 @@ def run(*, seeds: Path = SEEDS, repeat: int = 5, http: bool = True) -> dict:
 
 def print_report(report: dict) -> None:
     baseline = report["baseline"]
+    before, after = report["load_average"]
     print(f"Hostile inputs made from the seeds; baseline: {baseline['name']} "
-          f"({baseline['characters']:,} characters a side)")
+          f"({baseline['characters']:,} characters a side); {report['cores']} cores, "
+          f"load average {before:g} at the start, {after:g} at the end")
     for mode, figures in report["modes"].items():
         base = figures["baseline_s"]
         units = {answer.units for answer in figures["baseline"]}
