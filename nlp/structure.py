@@ -33,9 +33,11 @@ from .text import BOOKMARK, parse_number
 
 __all__ = ["parse"]
 
-# What indents or trails a line without being text: full-width space, NBSP, BOM, NUL,
-# zero-width space and direction marks are left behind by Word and PDF exports.
+# What indents or trails a line without being text: full-width space, NBSP and Unicode's other
+# spaces (en, em, thin), BOM, NUL, zero-width space and direction marks are left behind by Word,
+# PDF and HTML exports.
 BLANKS = (" \t\r\f\v\x00\u3000\u00a0\ufeff\u200b\u200e\u200f"
+          "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
           "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # A run of BLANKS: one character class under one quantifier cannot backtrack.
@@ -144,19 +146,24 @@ PREAMBLE_SENTENCE = re.compile(r"""
 # The names of the parts that are not written with a label of their own.
 PART_LABELS = {Part.TITLE: "表題", Part.PREAMBLE: "前文", Part.SIGNATURE: "署名欄"}
 
-PARAGRAPH_LABEL = re.compile(r"""
-    (?P<number>[0-9]{1,3}|[０-９]{1,3})
+# The blank that may separate a 項 number or 号 label from its text: a space, a tab, the ideographic
+# space, or one of Unicode's other spaces (the no-break space of Word and of HTML's &nbsp;, a PDF's
+# en, em and thin spaces).
+LABEL_GAP = "[ \t\u3000\u00a0\u2000-\u200a\u202f\u205f]"
+
+PARAGRAPH_LABEL = re.compile(rf"""
+    (?P<number>[0-9]{{1,3}}|[０-９]{{1,3}})
     (?: (?P<mark>[.．、])(?![0-9０-９])                          # 1.  1．  1、 (not 1.5)
-      | (?=[ \t\u3000]) )                                        # １␣ ２␣
+      | (?={LABEL_GAP}) )                                        # １␣ ２␣
 """, re.VERBOSE)
 
 ITEM_LABEL = re.compile(rf"""
     # （1） (1) （一） （ア）
       [（(] (?P<paren>[0-9０-９]{{1,3}} | [一二三四五六七八九十]{{1,3}} | [{KATAKANA_ORDER}]) [）)]
-    | (?P<kanji>[一二三四五六七八九十]{{1,3}}) (?=[ \t\u3000、])     # 一␣ 二、
+    | (?P<kanji>[一二三四五六七八九十]{{1,3}}) (?={LABEL_GAP}|、)     # 一␣ 二、
     | (?P<circled>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])        # ① … ㊿
-    | (?P<kana>[{KATAKANA_ORDER}]) (?=[ \t\u3000、．.])              # ア␣ イ、
-    | (?P<bullet>[・･·•‧] | [-－–](?=[ \t\u3000]))                  # ・ · -
+    | (?P<kana>[{KATAKANA_ORDER}]) (?={LABEL_GAP}|[、．.])          # ア␣ イ、
+    | (?P<bullet>[・･·•‧] | [-－–](?={LABEL_GAP}))                  # ・ · -
 """, re.VERBOSE)
 
 # A line with only a number: an empty paragraph (３) or a page number, cut off the end of an article.

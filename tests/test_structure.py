@@ -150,6 +150,18 @@ def test_full_width_numbers_give_the_same_tree(seed):
     assert tree(parse(full_width)) == tree(parse(text))
 
 
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+@pytest.mark.parametrize("blank", ["\u00a0", "\u00a0\u00a0", "\u2002"])
+def test_a_paragraph_number_followed_by_a_no_break_space_is_its_label(seed, blank):
+    # Word's fixed space and a web page's &nbsp; after １ read as the full-width space does.
+    text = seed_text(seed)
+    spaced = PARAGRAPH_AT_LINE_START.sub(lambda m: m[1].translate(FULL_WIDTH) + blank, text)
+    assert f"\n２{blank}" in spaced
+    assert tree(parse(spaced)) == tree(parse(text))
+    labels = [p.number for a in parse(spaced).articles for p in a.paragraphs]
+    assert labels == [p.number for a in parse(text).articles for p in a.paragraphs]
+
+
 def test_formatting_copy_gives_the_same_tree():
     formatted, original = parse(dev_text("000_formatting")), parse(dev_text("000_original"))
     assert tree(formatted) == tree(original)
