@@ -20,6 +20,7 @@ from .meaning import MeaningContext, clause_meaning, prefetch, with_favours
 from .model import Article, Contract, Paragraph, Part
 from .redline import Redline, redline
 from .result import (
+    Candidate,
     Change,
     Clause,
     ClauseRef,
@@ -295,7 +296,8 @@ def _clause(original: Contract, revised: Contract, row: _Row, options: Options) 
             original=_ref(left) if left else None, revised=_ref(right) if right else None,
             status=Status.DELETED if left is not None else Status.INSERTED,
             moved=False, renumbered=False, formatting_only=False, matched_by=(),
-            confidence=link.confidence, redline=(Segment(op, text),))
+            confidence=link.confidence, redline=(Segment(op, text),),
+            best_candidate=_candidate(revised if left is not None else original, link))
     heading = _heading_redline(original, left, revised, right, options)
     paragraphs = _paragraph_pairs(original, left, revised, right, options)
     same = heading.same and all(p.status == Status.EQUAL for p in paragraphs)
@@ -307,7 +309,15 @@ def _clause(original: Contract, revised: Contract, row: _Row, options: Options) 
         formatting_only=same and (heading.formatting_only or any(p.formatting_only for p in paragraphs)),
         matched_by=link.matched_by, confidence=link.confidence,
         redline=_join(heading.segments, [p.redline for p in paragraphs]),
-        paragraphs=tuple(paragraphs))
+        paragraphs=tuple(paragraphs), scores=link.scores)
+
+
+def _candidate(other: Contract, link: Link) -> Candidate | None:
+    """The article of the other document an unpaired article was best paired with, refused."""
+    if link.best is None or (link.original is not None) == (link.revised is not None):
+        return None
+    article = other.articles[link.best[0]]
+    return Candidate(article.id, article.label, link.best[1])
 
 
 def _heading_redline(original: Contract, left: Article, revised: Contract, right: Article,

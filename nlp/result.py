@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "Candidate",
     "Change",
     "ChangeKind",
     "Clause",
@@ -15,6 +16,7 @@ __all__ = [
     "Excerpt",
     "Op",
     "ParagraphPair",
+    "PairScores",
     "Part",
     "ParagraphRef",
     "Segment",
@@ -160,6 +162,27 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class PairScores:
+    """What paired two articles, each signal in [0, 1]; None where a side has nothing to compare."""
+
+    content: float             # the same words and characters (Sudachi forms by rarity, bigrams)
+    heading: float | None      # the headings alike or of one legal topic; None without both headings
+    topic: float | None        # the legal topics the two bodies speak of; None where one speaks of none
+    number: float              # 1 for the same article number
+    meaning: float             # GiNZA's static vectors, common component removed
+    heading_trusted: bool = True  # False where a heading names a topic its own body does not hold
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The best partner an unpaired article was refused, and how likely it was the right one."""
+
+    id: str
+    label: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class Clause:
     """One row of the comparison: a pair of articles, or one that was inserted or deleted."""
 
@@ -174,6 +197,8 @@ class Clause:
     redline: tuple[Segment, ...]
     paragraphs: tuple[ParagraphPair, ...] = ()
     changes: tuple[Change, ...] = ()
+    scores: PairScores | None = None           # a pair of articles: each signal that paired them
+    best_candidate: Candidate | None = None    # an article alone: the partner it was refused
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,8 @@ def test_every_error_response_is_a_problem(spec):
         (result.Change, schemas.ChangeSchema),
         (result.TermValue, schemas.TermValueSchema),
         (result.Excerpt, schemas.ExcerptSchema),
+        (result.PairScores, schemas.PairScoresSchema),
+        (result.Candidate, schemas.CandidateSchema),
     ],
 )
 def test_answer_schemas_carry_every_field_the_library_returns(dataclass, schema):
