@@ -3,8 +3,8 @@
 A contract kept in Markdown (``## 第1条（目的）``, ``**委託者**``, ``- (1) …``, a YAML
 front matter block) or pasted as HTML (``<h2>第1条</h2><p>…</p>``) says the same as
 its plain-text or Word counterpart. ``read_layout`` finds the markup with real parsers
-(markdown-it-py for Markdown, the standard library's ``html.parser`` for HTML, which
-reports where each tag starts) and returns
+(markdown-it-py for Markdown; for HTML ``nlp.markup``, which follows the HTML standard's
+tokenizer in one pass and reports where each tag starts) and returns
 
 - ``text``: the raw text with every markup character replaced by a blank (or by a line
   break where a block element ends a line), so it has the same length and the same
@@ -14,21 +14,26 @@ reports where each tag starts) and returns
 
 Offsets therefore stay those of the raw text the caller sent, and a redline of the raw
 text without its noise is the text a reader sees.
+
+The numbers a browser draws in front of list items (``<ol><li>``: 1. 2. at the top level,
+(1) (2) nested; ``・`` for ``<ul>``) are written into the blanks of their ``<li>`` tags, so the
+structure parser reads them as the 項 and 号 numbers they are. They are not in the raw text,
+though: a redline against a draft that types them shows them as inserted.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from html.parser import HTMLParser
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .markup import TYPED_LABEL, Kind, ListMarkers, tokens
 from .model import Span
 
 __all__ = ["Layout", "TextFormat", "read_layout"]
@@ -77,7 +82,8 @@ def read_layout(text: str) -> Layout:
     """The text with its Markdown or HTML markup blanked out, and where the markup was."""
     head = text[:SNIFF_CHARS]
     if HTML_START.match(head) or len(HTML_BLOCK_TAG.findall(head, 0, SNIFF_CHARS)) >= MIN_HTML_TAGS:
-        return _masked(text, _html_marks(text), TextFormat.HTML)
+        numbers: list[tuple[int, int, str]] = []
+        return _masked(text, _html_marks(text, numbers), TextFormat.HTML, numbers)
     if MARKDOWN_SIGNS.search(head):
         return _masked(text, _markdown_marks(text), TextFormat.MARKDOWN)
     return Layout(text, (), TextFormat.PLAIN)
@@ -87,29 +93,61 @@ def read_layout(text: str) -> Layout:
 # break first where a block element ends a line).
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
+class _Mark(NamedTuple):  # a tuple: a page has tens of thousands of tags
     start: int
     end: int
     first: str = " "           # the character standing in for the first one
 
 
-def _masked(text: str, marks: Iterable[_Mark], format: TextFormat) -> Layout:
-    chars = list(text)
-    spans: list[Span] = []
-    for mark in sorted(marks, key=lambda m: m.start):
-        start, end = max(0, mark.start), min(len(text), mark.end)
+# How far around a list item's tag its text and line start are looked for.
+LOOK_AROUND = 80
+
+# What a mark blanks: every character but a line break.
+NOT_LINE_BREAK = re.compile(r"[^\n]")
+
+
+def _masked(text: str, marks: Iterable[_Mark], format: TextFormat,
+            numbers: Iterable[tuple[int, int, str]] = ()) -> Layout:
+    ordered = sorted(marks)
+    merged: list[list[int]] = []
+    for start, end, _ in ordered:
+        start, end = max(0, start), min(len(text), end)
         if end <= start:
             continue
-        for index in range(start, end):
-            chars[index] = " " if text[index] != "\n" else "\n"
-        if mark.first != " " and text[start] != "\n":
-            chars[start] = mark.first
-        if spans and spans[-1].end >= start:
-            spans[-1] = Span(spans[-1].start, max(spans[-1].end, end))
+        if merged and merged[-1][1] >= start:
+            merged[-1][1] = max(merged[-1][1], end)
         else:
-            spans.append(Span(start, end))
-    return Layout("".join(chars), tuple(spans), format)
+            merged.append([start, end])
+    pieces, at = [], 0
+    for start, end in merged:
+        pieces += [text[at:start], NOT_LINE_BREAK.sub(" ", text[start:end])]
+        at = end
+    pieces.append(text[at:])
+    chars = list("".join(pieces))
+    for start, end, first in ordered:
+        if first != " " and 0 <= start < min(end, len(text)) and text[start] != "\n":
+            chars[start] = first
+    for start, end, label in numbers:
+        _number(chars, start, end, label)
+    return Layout("".join(chars), tuple(Span(start, end) for start, end in merged), format)
+
+
+def _number(chars: list[str], start: int, end: int, label: str) -> None:
+    """Write the number a browser draws for a list item into the blanks of its ``<li>`` tag.
+
+    Nothing is written when the item's text already starts with a label (the page hides the
+    browser's numbers and types its own) or when the tag is too short to hold the number.
+    """
+    following = "".join(chars[end:end + LOOK_AROUND]).lstrip(" \t\n\u3000\u00a0")
+    if TYPED_LABEL.match(following):
+        return
+    preceding = "".join(chars[max(0, start - LOOK_AROUND):start]).rstrip(" ")
+    line_start = preceding.endswith("\n") or not preceding and start < LOOK_AROUND
+    written = ("" if line_start else "\n") + label
+    if len(written) < end - start:
+        written += " "
+    if len(written) <= end - start:
+        chars[start:start + len(written)] = written
 
 
 # Markdown
@@ -334,78 +372,37 @@ BLOCK_TAGS = frozenset({
 HIDDEN_TAGS = frozenset({"script", "style", "head", "template", "noscript"})
 
 
-class _HtmlMarks(HTMLParser):
-    """Collects the spans of tags, comments, declarations and hidden content, with source offsets."""
+def _html_marks(text: str, numbers: list[tuple[int, int, str]] | None = None) -> list[_Mark]:
+    """Tags, comments, declarations, references and hidden content, read by ``nlp.markup``.
 
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.text = text
-        self.starts = _line_starts(text)
-        self.marks: list[_Mark] = []
-        self.hidden: list[tuple[str, int]] = []   # open hidden elements and where their content starts
-
-    def _at(self) -> int:
-        line, column = self.getpos()
-        return self.starts[line - 1] + column
-
-    def _tag(self, tag: str, length: int) -> None:
-        start = self._at()
-        self.marks.append(_Mark(start, start + length, "\n" if tag in BLOCK_TAGS else " "))
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        raw = self.get_starttag_text() or ""
-        self._tag(tag, len(raw))
-        if tag in HIDDEN_TAGS:
-            self.hidden.append((tag, self._at() + len(raw)))
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        self._tag(tag, len(self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        start = self._at()
-        close = self.text.find(">", start)
-        end = close + 1 if close >= 0 else len(self.text)
-        if self.hidden and self.hidden[-1][0] == tag:
-            _, content = self.hidden.pop()
-            self.marks.append(_Mark(content, start))
-        self.marks.append(_Mark(start, end, "\n" if tag in BLOCK_TAGS else " "))
-
-    def _construct(self, opening: str, closing: str) -> None:
-        start = self._at()
-        close = self.text.find(closing, start + len(opening))
-        self.marks.append(_Mark(start, close + len(closing) if close >= 0 else len(self.text)))
-
-    def handle_comment(self, data: str) -> None:
-        self._construct("<!--", "-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self._construct("<!", ">")
-
-    def unknown_decl(self, data: str) -> None:
-        self._construct("<![", "]>")
-
-    def handle_pi(self, data: str) -> None:
-        self._construct("<?", ">")
-
-    def _reference(self, written: str) -> None:
-        start = self._at()
-        length = len(written) + (1 if self.text.startswith(";", start + len(written)) else 0)
-        decoded = html.unescape(self.text[start:start + length])
-        # &amp; keeps its first character in the text, the rest is markup; &nbsp; is a blank whole.
-        visible = len(decoded) == 1 and not decoded.isspace()
-        self.marks.append(_Mark(start + 1 if visible else start, start + length))
-
-    def handle_entityref(self, name: str) -> None:
-        self._reference("&" + name)
-
-    def handle_charref(self, name: str) -> None:
-        self._reference("&#" + name)
-
-
-def _html_marks(text: str) -> list[_Mark]:
-    parser = _HtmlMarks(text)
-    parser.feed(text)
-    parser.close()
-    for _, content in parser.hidden:  # an element never closed hides the rest
-        parser.marks.append(_Mark(content, len(text)))
-    return parser.marks
+    ``numbers`` receives, for each list item, its tag's span and the marker the browser draws
+    in front of it (``1.``, ``(1)``, ``・``), which ``_masked`` writes into the tag's blanks.
+    """
+    marks: list[_Mark] = []
+    hidden: list[tuple[str, int]] = []   # open hidden elements and where their content starts
+    lists = ListMarkers(text)
+    for token in tokens(text):
+        kind, start, end = token.kind, token.start, token.end
+        if kind is Kind.START or kind is Kind.END:
+            marker = lists.feed(token)
+            if marker is not None and numbers is not None and not hidden:
+                numbers.append((start, end, marker))
+        if kind is Kind.START:
+            if token.name == "body" and hidden and hidden[-1][0] == "head":
+                marks.append(_Mark(hidden.pop()[1], start))  # <body> ends a <head> left open
+            marks.append(_Mark(start, end, "\n" if token.name in BLOCK_TAGS else " "))
+            if token.name in HIDDEN_TAGS and not token.self_closing:
+                hidden.append((token.name, end))
+        elif kind is Kind.END:
+            if hidden and hidden[-1][0] == token.name:
+                marks.append(_Mark(hidden.pop()[1], start))
+            marks.append(_Mark(start, end, "\n" if token.name in BLOCK_TAGS else " "))
+        elif kind is Kind.COMMENT:
+            marks.append(_Mark(start, end))
+        elif kind is Kind.REFERENCE:
+            # &amp; keeps its first character in the text, the rest is markup; &nbsp; is a blank whole.
+            visible = len(token.value) == 1 and not token.value.isspace()
+            marks.append(_Mark(start + 1 if visible else start, end))
+    for _, content in hidden:  # an element never closed hides the rest
+        marks.append(_Mark(content, len(text)))
+    return marks

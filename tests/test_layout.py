@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+import time
 
 import pytest
 
@@ -82,3 +84,108 @@ def test_html_script_and_style_content_is_noise():
     assert [a.number for a in contract.articles] == [1]
     assert any(span.slice(text).find("第9条") >= 0 for span in contract.noise)
     assert isinstance(contract.noise[0], Span)
+
+
+def as_html_lists(text: str) -> str:
+    """A plain contract as a page that leaves its numbers to <ol>: 1. 2. as items, （1） as a nested list.
+
+    The numbers are not in the page's text: the browser draws them. Bullets and other lines inside
+    a 項 stay in its item, after a <br>.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    out = [f"<!DOCTYPE html><html><head><title>t</title></head><body><h1>{html.escape(lines[0])}</h1>\n"]
+    depth = 0
+
+    def close(to: int) -> None:
+        nonlocal depth
+        while depth > to:
+            out.append("</li></ol>")
+            depth -= 1
+
+    for line in lines[1:]:
+        paragraph = re.match(r"(\d+)[.．]\s?(.*)", line)
+        item = re.match(r"[（(](\d+)[）)](.*)", line)
+        article_line = re.match(r"(\[bookmark: \w+\])?第\d+条", line)
+        if paragraph:
+            close(1)
+            out.append("</li>\n<li>" if depth == 1 else "<ol>\n<li>")
+            depth = 1
+            out.append(html.escape(paragraph[2]))
+        elif item and depth:
+            close(2)
+            out.append("</li>\n<li>" if depth == 2 else "<ol>\n<li>")
+            depth = 2
+            out.append(html.escape(item[2]))
+        elif depth and not article_line:
+            out.append("<br>" + html.escape(line))
+        else:
+            close(0)
+            tag = "h2" if article_line else "p"
+            out.append(f"\n<{tag}>{html.escape(line)}</{tag}>")
+    close(0)
+    return "".join(out) + "\n</body></html>"
+
+
+def numbered_tree(contract):
+    return [(a.number, a.heading, [(p.number, [i.number for i in p.items]) for p in a.paragraphs])
+            for a in contract.articles]
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+def test_the_numbers_a_browser_draws_for_ol_items_are_read_as_the_paragraph_and_item_numbers(seed):
+    page, plain = as_html_lists(seed_text(seed)), seed_text(seed)
+    assert not re.search(r"\n2[.．]", page) and "<ol>" in page
+    assert numbered_tree(parse(page)) == numbered_tree(parse(plain))
+
+
+def test_a_list_item_with_a_label_of_its_own_gets_no_number_from_the_list():
+    text = ("<html><body><h2>第3条（秘密保持）</h2><ol>\n<li>乙は、次の情報を秘密として保持する。<ol>\n"
+            "<li>①&nbsp;技術情報</li>\n<li>②&nbsp;営業情報</li></ol></li>\n"
+            "<li>第24条（提供の廃止）第1項の規定により終了した場合も、前項の義務は存続する。</li>\n"
+            "<li value=\"5\">本条の義務は、本契約終了後3年間存続する。</li></ol></body></html>")
+    contract = parse(text)
+    assert [a.number for a in contract.articles] == [3]
+    [article] = contract.articles
+    assert [(p.number, [i.label for i in p.items]) for p in article.paragraphs] == [
+        (1, ["①", "②"]), (2, []), (5, [])]
+    assert article.paragraphs[1].text.startswith("第24条（提供の廃止）第1項の規定により")
+
+
+def test_an_unordered_list_draws_bullets_and_a_list_without_markers_draws_none():
+    text = ("<html><body><h2>第8条（補修）</h2><ul>\n<li>サーバの仮想イメージの変更</li>\n<li>その他の補修</li></ul>"
+            "<h2>第9条（料金）</h2><ol style=\"list-style: none\">\n<li>初期費用</li>\n<li>月間費用</li></ol>"
+            "</body></html>")
+    bullets, plain = parse(text).articles
+    assert [p.label for p in bullets.paragraphs] == ["・", "・"]
+    assert [(p.label, p.text) for p in plain.paragraphs] == [(None, "初期費用\n月間費用")]
+
+
+@pytest.mark.parametrize("name, hostile", [
+    ("start tags never closed", "<a" * 100_000),
+    ("end tags never closed", "</" * 100_000),
+    ("comments never closed", "<!--a" * 40_000),
+    ("declarations", "<![" * 66_000),
+    ("processing instructions", "<?" * 100_000),
+    ("nested blocks", "<div>" * 40_000 + "第1条（目的）" + "</div>" * 40_000),
+    ("list items", "<ol>" + "<li>" * 50_000),
+    ("quoted attributes never closed", "<p title='" * 20_000),
+    ("references", "&amp" * 50_000),
+])
+def test_hostile_html_is_read_in_linear_time_and_never_raises(name, hostile):
+    text = "<html><body><p>第1条（目的）</p>" + hostile
+    started = time.perf_counter()
+    layout = read_layout(text)
+    contract = parse(text)
+    assert time.perf_counter() - started < 5, name
+    assert layout.format is TextFormat.HTML and len(layout.text) == len(text)
+    assert contract.articles
+
+
+def test_an_ampersand_that_names_nothing_is_text_and_body_ends_an_open_head():
+    text = "<html><head><title>AT&T 契約書</title><body><h2>第1条（目的）</h2><p>AT&T &amp; 甲は、…</p></body></html>"
+    contract = parse(text)
+    body = contract.articles[0].body
+    kept = "".join(ch for index, ch in enumerate(body.slice(text), start=body.start)
+                   if not any(span.start <= index < span.end for span in contract.noise))
+    assert [a.number for a in contract.articles] == [1]
+    assert kept.replace(" ", "") == "AT&T&甲は、…"
