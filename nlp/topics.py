@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["TOPICS", "Topics", "article_topics", "heading_agrees", "topic_matrix"]
+__all__ = ["TOPICS", "Topics", "article_topics", "heading_agrees", "heading_topics", "topic_matrix"]
 
 #: Each topic and the phrases that say it, on NFKC-normalised text (5年間, not 五年間).
 #: A phrase is a regular expression without backtracking traps: alternations of literals
@@ -84,6 +84,14 @@ BROAD_WEIGHT = 0.5
 #: A phrase found many times counts with diminishing returns: 1, 1.6, 2.0, 2.3 …
 #: (1 + log of the count), so one long list of 秘密情報 does not drown the rest.
 
+#: Words that name a topic in a heading, though in a body they are too common to (通知する,
+#: 協議のうえ, 期間内に): 「通知」 over an article is a notice clause, or it is mislabelled.
+HEADING_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("notice", ("通知", "連絡")),
+    ("consultation", ("協議",)),
+    ("term", ("期間",)),
+)
+
 #: A heading holding a topic the body lacks is set aside when the body holds at least this
 #: much weight of other topics: it is the body, not the title, that says what the clause is.
 MIN_BODY_WEIGHT = 1.0
@@ -106,13 +114,24 @@ def article_topics(body: str) -> Topics:
 def heading_agrees(heading: str, body: str) -> bool:
     """Whether a heading may speak for its article: it names a topic the body holds, or the
     body holds too little for the rules to read, or the heading names no topic at all."""
-    named = article_topics(heading)
+    named = heading_topics(heading)
     if not named.any():
         return True
     held = article_topics(body)
     if float(held.sum()) < MIN_BODY_WEIGHT:
         return True
     return bool((held[named > 0] > 0).any())
+
+
+@functools.lru_cache(maxsize=8192)
+def heading_topics(heading: str) -> Topics:
+    """The topics a heading names: the phrases of TOPICS, and the words of HEADING_WORDS."""
+    weights = article_topics(heading).copy()
+    for name, words in HEADING_WORDS:
+        if any(word in heading for word in words):
+            weights[_COLUMN[name]] = max(weights[_COLUMN[name]], 1.0)
+    weights.setflags(write=False)
+    return weights
 
 
 def topic_matrix(left: Sequence[Topics], right: Sequence[Topics]) -> tuple[np.ndarray, np.ndarray]:

@@ -42,8 +42,11 @@ def test_the_body_names_its_topic_in_any_wording(body, topic):
 
 def test_an_assignment_ban_under_the_heading_notice_is_not_a_notice_clause():
     body = normalize("甲及び乙は、相手方の承諾を得ないで、本契約上の地位を第三者に譲渡してはならない。").text
+    assert not heading_agrees("通知", body)
     assert not heading_agrees("契約期間", body)
     assert heading_agrees("権利義務の譲渡禁止", body)
+    notice = normalize("本契約に基づく通知は、書面を相手方に交付し、又は郵便で送付して行う。").text
+    assert heading_agrees("通知", notice)
 
 
 def test_a_heading_counts_when_the_body_says_too_little_to_read():
