@@ -67,6 +67,10 @@ class Budget:
         if self.deadline is not None and self.clock() >= self.deadline:
             raise DeadlineExceeded(f"The comparison ran out of time while {step}.")
 
+    def can_parse(self, count: int) -> bool:
+        """Whether ``count`` more sentences fit under the limit; nothing is counted or remembered."""
+        return self.sentences + count <= self.max_sentences
+
     def parse_sentences(self, count: int) -> bool:
         """Count ``count`` sentences to parse; ``False``, counting none, if that would pass the limit."""
         if self.sentences + count > self.max_sentences:

@@ -96,7 +96,8 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     values = _value_changes(original, revised, rows, clauses)
     modified = [(row.left, row.right) for row, clause in zip(rows, clauses, strict=True)
                 if clause.status == Status.MODIFIED and row.left is not None and row.right is not None]
-    prefetch(context, modified, engine=engine, budget=budget)
+    prefetch(context, modified, engine=engine, budget=budget,
+             values=[change for found in values.values() for change in found])
     for index, (row, clause) in enumerate(zip(rows, clauses, strict=True)):
         if clause.status == Status.MODIFIED:
             assert row.left is not None and row.right is not None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..budget import Budget
 from ..engine import Engine
@@ -88,16 +89,74 @@ def clause_meaning(context: MeaningContext, left: Article, right: Article, *, en
 
 
 def prefetch(context: MeaningContext, pairs: Sequence[tuple[Article, Article]], *, engine: Engine,
-             budget: Budget | None = None) -> None:
+             budget: Budget | None = None, values: Sequence[Change] = ()) -> None:
     """Parse, in one batch, the sentences every pair will need, so ``clause_meaning`` finds them read.
 
-    The parser works several times faster on a batch than one sentence at a time.
+    The parser works several times faster on a batch than one sentence at a time. The
+    sentences ``with_favours`` will parse for the value changes ``values`` join the batch;
+    those it parses only after reading them (a value's article, where its sentence names no
+    party) make one more batch each step. A batch of values the budget cannot take whole is
+    left to ``with_favours``, which asks the budget sentence by sentence as it reads.
     """
+    parties = context.parties
     texts = [sentence.text for left, right in pairs
              for sentence, parse in _plan(context, left, right).entries if parse]
-    missing = unread(texts, context.parties)
-    if missing and (budget is None or budget.parse_sentences(len(missing))):
-        read_roles(missing, context.parties, engine)
+    missing = unread(texts, parties)
+    if missing and budget is not None and not budget.parse_sentences(len(missing)):
+        return
+    queued = set(missing)
+    wanted = [text for text in _value_sentences(values, context) if text not in queued]
+    if wanted and not _afford(budget, len(wanted)):
+        wanted = []
+    if missing or wanted:
+        read_roles(missing + wanted, parties, engine)
+    for _ in range(MAX_VALUE_STEPS):
+        if not wanted:
+            return
+        wanted = _value_sentences(values, context)
+        if wanted and _afford(budget, len(wanted)):
+            read_roles(wanted, parties, engine)
+        else:
+            return
+
+
+#: Batches of value sentences read after the first: the rules read a value's sentence, then its article.
+MAX_VALUE_STEPS = 3
+
+
+class _Deferred(Exception):
+    """Raised by :class:`_Recorder` where a parse would run."""
+
+
+class _Recorder:
+    """An engine that parses nothing: it notes the texts it is asked to parse and stops the caller."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def parse_many(self, texts: list[str]) -> list[Any]:
+        self.texts += texts
+        raise _Deferred
+
+
+def _value_sentences(values: Sequence[Change], context: MeaningContext) -> list[str]:
+    """The sentences ``with_favours`` would parse next for ``values``, given what is read so far.
+
+    Its own rules are run with an engine that parses nothing, so the batch follows them.
+    """
+    recorder = _Recorder()
+    for change in values:
+        if change.kind == ChangeKind.VALUE and change.favours is None:
+            try:
+                _value_favours(change, context, recorder, None)  # type: ignore[arg-type]
+            except _Deferred:
+                pass
+    return unread(list(dict.fromkeys(recorder.texts)), context.parties)
+
+
+def _afford(budget: Budget | None, count: int) -> bool:
+    """Count ``count`` sentences to parse if the budget takes them all; never marks it degraded."""
+    return budget is None or (budget.can_parse(count) and budget.parse_sentences(count))
 
 
 def with_favours(changes: Sequence[Change], context: MeaningContext, *,
