@@ -6,25 +6,29 @@ its plain-text or Word counterpart. ``read_layout`` finds the markup with real p
 (markdown-it-py for Markdown; for HTML ``nlp.markup``, which follows the HTML standard's
 tokenizer in one pass and reports where each tag starts) and returns
 
-- ``text``: the raw text with every markup character replaced by a blank (or by a line
-  break where a block element ends a line), so it has the same length and the same
-  offsets as the raw text, and the structure parser reads it as plain text;
-- ``noise``: the spans of those markup characters, which the comparison leaves out
-  like page headers.
+- ``text``: what the structure parser reads. For Markdown, the raw text with every markup
+  character replaced by a blank (or by a line break where a block element ends a line), of
+  the same length and offsets. For HTML, the text as a browser lays it out
+  (:func:`nlp.markup.render`): whitespace collapsed and blocks on lines of their own, so that
+  the tags a word processor leaves inside a word (``第</font>1<font>条``) and the line wraps
+  of its source do not split the text; ``starts`` and ``ends`` lead each of its characters
+  back to the raw text;
+- ``noise``: the spans of the markup in the raw text, which the comparison leaves out like
+  page headers.
 
-Offsets therefore stay those of the raw text the caller sent, and a redline of the raw
-text without its noise is the text a reader sees.
-
-The numbers a browser draws in front of list items (``<ol><li>``: 1. 2. at the top level,
-(1) (2) nested; ``・`` for ``<ul>``) are written into the blanks of their ``<li>`` tags, so the
-structure parser reads them as the 項 and 号 numbers they are. They are not in the raw text,
-though: a redline against a draft that types them shows them as inserted.
+Offsets in the parsed contract are therefore those of the raw text the caller sent, and a
+redline of the raw text without its noise is the text a reader sees. The numbers a browser
+draws in front of list items (``<ol><li>``: 1. 2. at the top level, (1) (2) nested; ``・``
+for ``<ul>``) are in the text the structure parser reads, which takes them for the 項 and 号
+numbers they are; they are not in the raw text, though, so a redline against a draft that
+types them shows them as inserted.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,7 +37,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .markup import TYPED_LABEL, Kind, ListMarkers, tokens
+from .markup import Kind, render, tokens
 from .model import Span
 
 __all__ = ["Layout", "TextFormat", "read_layout"]
@@ -47,11 +51,28 @@ class TextFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A text as the structure parser reads it: markup blanked out, offsets unchanged."""
+    """A text as the structure parser reads it, and the way back from its offsets to the raw text's.
 
-    text: str                  # same length as the raw text
-    noise: tuple[Span, ...]    # the markup characters blanked out
+    Plain text and Markdown keep the raw text's length and offsets, their markup blanked out
+    (``starts`` is None). HTML is read as a browser shows it (:func:`nlp.markup.render`): each
+    character ``i`` of ``text`` stands for the raw ``[starts[i], ends[i])``.
+    """
+
+    text: str                  # what the structure parser reads
+    noise: tuple[Span, ...]    # the markup, in raw offsets
     format: TextFormat
+    starts: array | None = None
+    ends: array | None = None
+    raw_length: int = 0
+
+    def raw_span(self, span: Span) -> Span:
+        """``span`` of ``text`` as a span of the raw text."""
+        if self.starts is None or self.ends is None:
+            return span
+        length = len(self.text)
+        start = self.starts[span.start] if span.start < length else self.raw_length
+        end = self.ends[span.end - 1] if span.start < span.end <= length else start
+        return Span(start, max(start, end))
 
 
 # Markdown is assumed only on a sign no plain contract shows: an ATX heading, a front matter
@@ -65,9 +86,12 @@ MARKDOWN_SIGNS = re.compile(r"""
     | ^[ ]{0,3}\|?[ ]{0,3}:?-{3,}:?[ ]{0,3}\|       # |---|---|
 """, re.VERBOSE | re.MULTILINE)
 
-# HTML when the text opens with a tag of a document or of a block, or carries several block tags.
-HTML_START = re.compile(
-    r"\A[\s\ufeff]{0,200}<(?:!doctype|html|head|body|div|p|h[1-6]|table|section|article)\b", re.IGNORECASE)
+# HTML when the text opens with a tag of a document or of a block (perhaps after the comment a
+# browser writes in front of a saved page), or carries several block tags.
+HTML_START = re.compile(r"""
+    \A[\s\ufeff]{0,200} (?:<!--[^<>]{0,300}-->\s{0,20})?
+    <(?:!doctype|html|head|body|div|p|h[1-6]|table|section|article)\b
+""", re.IGNORECASE | re.VERBOSE)
 HTML_BLOCK_TAG = re.compile(r"<(?:p|div|br|h[1-6]|li|tr|td|table)\b[^<>]{0,500}>", re.IGNORECASE)
 MIN_HTML_TAGS = 3
 
@@ -82,8 +106,8 @@ def read_layout(text: str) -> Layout:
     """The text with its Markdown or HTML markup blanked out, and where the markup was."""
     head = text[:SNIFF_CHARS]
     if HTML_START.match(head) or len(HTML_BLOCK_TAG.findall(head, 0, SNIFF_CHARS)) >= MIN_HTML_TAGS:
-        numbers: list[tuple[int, int, str]] = []
-        return _masked(text, _html_marks(text, numbers), TextFormat.HTML, numbers)
+        page = render(text)
+        return Layout(page.text, _merged(page.noise), TextFormat.HTML, page.starts, page.ends, len(text))
     if MARKDOWN_SIGNS.search(head):
         return _masked(text, _markdown_marks(text), TextFormat.MARKDOWN)
     return Layout(text, (), TextFormat.PLAIN)
@@ -99,15 +123,11 @@ class _Mark(NamedTuple):  # a tuple: a page has tens of thousands of tags
     first: str = " "           # the character standing in for the first one
 
 
-# How far around a list item's tag its text and line start are looked for.
-LOOK_AROUND = 80
-
 # What a mark blanks: every character but a line break.
 NOT_LINE_BREAK = re.compile(r"[^\n]")
 
 
-def _masked(text: str, marks: Iterable[_Mark], format: TextFormat,
-            numbers: Iterable[tuple[int, int, str]] = ()) -> Layout:
+def _masked(text: str, marks: Iterable[_Mark], format: TextFormat) -> Layout:
     ordered = sorted(marks)
     merged: list[list[int]] = []
     for start, end, _ in ordered:
@@ -127,27 +147,20 @@ def _masked(text: str, marks: Iterable[_Mark], format: TextFormat,
     for start, end, first in ordered:
         if first != " " and 0 <= start < min(end, len(text)) and text[start] != "\n":
             chars[start] = first
-    for start, end, label in numbers:
-        _number(chars, start, end, label)
     return Layout("".join(chars), tuple(Span(start, end) for start, end in merged), format)
 
 
-def _number(chars: list[str], start: int, end: int, label: str) -> None:
-    """Write the number a browser draws for a list item into the blanks of its ``<li>`` tag.
-
-    Nothing is written when the item's text already starts with a label (the page hides the
-    browser's numbers and types its own) or when the tag is too short to hold the number.
-    """
-    following = "".join(chars[end:end + LOOK_AROUND]).lstrip(" \t\n\u3000\u00a0")
-    if TYPED_LABEL.match(following):
-        return
-    preceding = "".join(chars[max(0, start - LOOK_AROUND):start]).rstrip(" ")
-    line_start = preceding.endswith("\n") or not preceding and start < LOOK_AROUND
-    written = ("" if line_start else "\n") + label
-    if len(written) < end - start:
-        written += " "
-    if len(written) <= end - start:
-        chars[start:start + len(written)] = written
+def _merged(spans: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    """The spans in order, those that touch or overlap joined."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and merged[-1][1] >= start:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Span(start, end) for start, end in merged)
 
 
 # Markdown
@@ -372,24 +385,13 @@ BLOCK_TAGS = frozenset({
 HIDDEN_TAGS = frozenset({"script", "style", "head", "template", "noscript"})
 
 
-def _html_marks(text: str, numbers: list[tuple[int, int, str]] | None = None) -> list[_Mark]:
-    """Tags, comments, declarations, references and hidden content, read by ``nlp.markup``.
-
-    ``numbers`` receives, for each list item, its tag's span and the marker the browser draws
-    in front of it (``1.``, ``(1)``, ``・``), which ``_masked`` writes into the tag's blanks.
-    """
+def _html_marks(text: str) -> list[_Mark]:
+    """Tags, comments, declarations, references and hidden content of HTML inside Markdown."""
     marks: list[_Mark] = []
     hidden: list[tuple[str, int]] = []   # open hidden elements and where their content starts
-    lists = ListMarkers(text)
     for token in tokens(text):
         kind, start, end = token.kind, token.start, token.end
-        if kind is Kind.START or kind is Kind.END:
-            marker = lists.feed(token)
-            if marker is not None and numbers is not None and not hidden:
-                numbers.append((start, end, marker))
         if kind is Kind.START:
-            if token.name == "body" and hidden and hidden[-1][0] == "head":
-                marks.append(_Mark(hidden.pop()[1], start))  # <body> ends a <head> left open
             marks.append(_Mark(start, end, "\n" if token.name in BLOCK_TAGS else " "))
             if token.name in HIDDEN_TAGS and not token.self_closing:
                 hidden.append((token.name, end))

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from html.entities import html5
 from typing import NamedTuple
 
-__all__ = ["TYPED_LABEL", "Kind", "ListMarkers", "Token", "attributes", "tokens"]
+__all__ = ["TYPED_LABEL", "Kind", "ListMarkers", "Rendering", "Token", "attributes", "render", "tokens",
+           "visible_text"]
 
 
 class Kind(Enum):
@@ -233,3 +236,217 @@ class ListMarkers:
         self.open.append([int(start) if start.isdigit() else 1, -1 if down else 1])
         self.kinds.append(kind)
 
+
+# The text a browser shows
+
+# Elements whose start and end break the line (text in table cells is joined by tabs instead).
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hgroup", "hr", "legend", "li", "listing", "main", "menu", "nav", "ol", "p",
+    "plaintext", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "xmp",
+})
+# Elements whose content a browser does not show as the page's text.
+_HIDDEN = frozenset({"head", "script", "style", "template", "noscript", "title", "iframe", "object",
+                     "noembed", "noframes", "select", "datalist", "svg", "math", "canvas", "audio",
+                     "video", "map"})
+# Elements that keep their line breaks and blanks.
+_PREFORMATTED = frozenset({"pre", "listing", "plaintext", "textarea", "xmp"})
+# Elements without content: a start tag that no end tag follows.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr", "keygen", "frame"})
+#: Hidden elements nested deeper than this count as one (no page nests them so; memory stays bounded).
+MAX_DEPTH = 256
+#: The reading calls its ``check`` after this many tokens.
+CHECK_EVERY = 20_000
+
+# A run of whitespace, which a browser shows as one blank, or a run of anything else.
+_RUNS = re.compile(r"[ \t\n\r\f]+|[^ \t\n\r\f]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """The text a browser shows of a page, and where each of its characters comes from."""
+
+    text: str
+    starts: array      # for each character of ``text``: where what it stands for starts in the page
+    ends: array        # … and where it ends (a tag's whole span for a line break or a list marker)
+    noise: tuple[tuple[int, int], ...]  # the page's markup: tags, comments, references, hidden content
+
+
+def render(page: str, check: Callable[[], None] | None = None) -> Rendering:
+    """The text of a page as a browser lays it out, one line per block, for reading as a contract.
+
+    Blocks (``<p>``, ``<h2>``, ``<li>``, ``<tr>``, ``<div>``) and ``<br>`` break lines; within a
+    block, a run of whitespace is one blank, and none at a line's start or end (``<pre>`` keeps
+    them); table cells are joined by tabs; references are decoded (``&nbsp;`` stays a no-break
+    space); what a browser does not show (``<head>``, scripts, styles, comments) is left out. List
+    items get the marker the browser draws (:class:`ListMarkers`) unless their text starts with a
+    label of its own. ``check`` is called every few thousand tokens: it may raise to stop the
+    reading (a deadline).
+    """
+    flow = _Flow()
+    lists = ListMarkers(page)
+    noise: list[tuple[int, int]] = []
+    hidden: list[str] = []         # the open elements whose content is not shown
+    preformatted = 0               # open <pre> and the like
+    for count, token in enumerate(tokens(page), start=1):
+        if check is not None and count % CHECK_EVERY == 0:
+            check()
+        kind, name, start, end = token.kind, token.name, token.start, token.end
+        if hidden:
+            noise.append((start, end))
+            if kind is Kind.END and name in hidden:
+                while hidden.pop() != name:
+                    pass
+            elif kind is Kind.START and name == "body" and "head" in hidden:
+                hidden.clear()     # <body> ends a <head> left open
+            elif kind is Kind.START and name in _HIDDEN and not token.self_closing:
+                if len(hidden) < MAX_DEPTH:
+                    hidden.append(name)
+            continue
+        if kind is Kind.TEXT:
+            flow.text(page, start, end, keep_blanks=preformatted > 0)
+            continue
+        if kind is Kind.REFERENCE:
+            # The comparison reads the page itself: &amp; keeps its & there, the rest is markup.
+            visible = len(token.value) == 1 and not token.value.isspace()
+            noise.append((start + 1 if visible else start, end))
+            flow.reference(token.value, start, end, keep_blanks=preformatted > 0)
+            continue
+        noise.append((start, end))
+        if kind is Kind.START and name in _HIDDEN:
+            if not token.self_closing:
+                hidden.append(name)
+        elif kind is Kind.START:
+            marker = lists.feed(token)
+            if name == "br":
+                flow.line_break(start, end)
+            elif name in ("td", "th"):
+                flow.cell(start, end)
+            elif name in _BLOCKS:
+                flow.block(row=name == "tr")
+            if marker is not None:
+                flow.item(marker, start, end)
+            if name in _PREFORMATTED and not token.self_closing:
+                preformatted += 1
+        elif kind is Kind.END:
+            lists.feed(token)
+            if name in ("li", "ol", "ul"):
+                flow.end_item()
+            if name == "br":       # </br> reads as <br>
+                flow.line_break(start, end)
+            elif name in _BLOCKS:
+                flow.block()
+            if name in _PREFORMATTED and preformatted:
+                preformatted -= 1
+    return Rendering("".join(flow.out), flow.starts, flow.ends, tuple(noise))
+
+
+def visible_text(page: str, check: Callable[[], None] | None = None) -> str:
+    """The text of :func:`render`, for a page read as a file."""
+    return render(page, check).text
+
+
+class _Flow:
+    """The text written so far with its offsets, and where it stands: at a line's start, before a
+    line break, a blank or a list marker."""
+
+    __slots__ = ("out", "starts", "ends", "at_line_start", "pending_break", "pending_blank", "cells",
+                 "marker")
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.starts = array("l")
+        self.ends = array("l")
+        self.at_line_start = True   # at the start of a line or of a table cell
+        self.pending_break = False  # a block ended or began: the next text starts a line
+        self.pending_blank: tuple[int, int] | None = None  # whitespace seen, shown if text follows
+        self.cells = 0              # cells begun in the current table row
+        self.marker: tuple[str, int, int] | None = None    # the marker of the item begun, and its tag
+
+    def _put(self, written: str, start: int, end: int) -> None:
+        """Write characters that all stand for the page's ``[start, end)``."""
+        self.out.append(written)
+        self.starts.extend([start] * len(written))
+        self.ends.extend([end] * len(written))
+
+    def _before_text(self, at: int) -> None:
+        if self.pending_break and not self.at_line_start:
+            self._put("\n", at, at)
+            self.at_line_start = True
+        self.pending_break = False
+        if self.pending_blank is not None and not self.at_line_start:
+            self._put(" ", *self.pending_blank)
+        self.pending_blank = None
+        if self.marker is not None:
+            marker, start, end = self.marker
+            self.marker = None
+            self._put(marker + " ", start, end)
+            self.at_line_start = False
+
+    def text(self, page: str, start: int, end: int, *, keep_blanks: bool) -> None:
+        if keep_blanks:
+            self._before_text(start)
+            self.out.append(page[start:end])
+            self.starts.extend(range(start, end))
+            self.ends.extend(range(start + 1, end + 1))
+            self.at_line_start = page[end - 1] == "\n"
+            return
+        for run in _RUNS.finditer(page, start, end):
+            if page[run.start()] in " \t\n\r\f":
+                if not self.at_line_start or self.marker is not None:
+                    self.pending_blank = (run.start(), run.end())
+                continue
+            if self.marker is not None and TYPED_LABEL.match(page, run.start(), min(end, run.start() + 80)):
+                self.marker = None  # the item types its own label
+            self._before_text(run.start())
+            self.out.append(run.group())
+            self.starts.extend(range(run.start(), run.end()))
+            self.ends.extend(range(run.start() + 1, run.end() + 1))
+            self.at_line_start = False
+
+    def reference(self, value: str, start: int, end: int, *, keep_blanks: bool) -> None:
+        if not keep_blanks and value.isspace() and value != "\u00a0":
+            if not self.at_line_start:
+                self.pending_blank = (start, end)
+            return
+        if self.marker is not None and TYPED_LABEL.match(value):
+            self.marker = None
+        self._before_text(start)
+        self._put(value, start, end)
+        self.at_line_start = value.endswith("\n")
+
+    def item(self, marker: str, start: int, end: int) -> None:
+        self.end_item()  # an item whose first content is a list: its marker stands alone
+        self.marker = (marker, start, end)
+
+    def end_item(self) -> None:
+        """An item ends before any text: the browser shows its marker alone on its line."""
+        if self.marker is not None:
+            marker, start, end = self.marker
+            self.marker = None
+            self._before_text(start)
+            self._put(marker, start, end)
+            self.at_line_start = False
+            self.pending_break = True
+
+    def block(self, *, row: bool = False) -> None:
+        self.pending_break = True
+        self.pending_blank = None
+        if row:
+            self.cells = 0
+
+    def line_break(self, start: int, end: int) -> None:
+        self.pending_blank = None
+        self.pending_break = False
+        self._put("\n", start, end)
+        self.at_line_start = True
+
+    def cell(self, start: int, end: int) -> None:
+        self.pending_blank = None
+        if self.cells:
+            self._put("\t", start, end)
+            self.at_line_start = True
+            self.pending_break = False
+        self.cells += 1

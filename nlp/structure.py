@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
@@ -275,11 +275,13 @@ class _Outline:
 def parse(text: str) -> Contract:
     """Read the structure of a contract text; never raises on any string.
 
-    Markdown and HTML markup is read as formatting (``nlp.layout``): the lines are those of
-    the text with its markup blanked out, and the markup joins the noise.
+    Markdown and HTML markup is read as formatting (``nlp.layout``): the lines are those of the
+    text as ``read_layout`` gives it, the spans are mapped back to the raw text, and the markup
+    joins the noise.
     """
     layout = read_layout(text)
-    text_lines = _lines(layout.text)
+    source = layout.text
+    text_lines = _lines(source)
     headers = _page_header_flags(text_lines)
     lines = [line for line, header in zip(text_lines, headers, strict=True) if not header]
     outline = _outline(lines)
@@ -287,8 +289,7 @@ def parse(text: str) -> Contract:
     title = _title(lines[0]) if first > 0 and 0 not in outline.contents else None
     preamble = [line for index, line in enumerate(lines[:first]) if index not in outline.contents
                 and not (title and index == 0)]
-    contents = _contents_span(text, lines, outline.contents)
-    return Contract(
+    contract = Contract(
         text=text,
         title=title,
         preamble=_span(preamble),
@@ -296,9 +297,35 @@ def parse(text: str) -> Contract:
         articles=_articles(lines, outline),
         appendix=_appendix(lines, outline),
         signature=_signature(lines, outline),
-        noise=tuple(sorted((*_noise_spans(text, text_lines, headers), *layout.noise, *contents),
-                           key=lambda span: span.start)),
+        noise=(*_noise_spans(source, text_lines, headers), *_contents_span(source, lines, outline.contents)),
         parts=_parts(lines, outline, lines[0] if title else None, preamble),
+    )
+    if layout.starts is not None:
+        contract = _in_raw_offsets(contract, layout.raw_span)
+    noise = sorted((*contract.noise, *layout.noise), key=lambda span: span.start)
+    return replace(contract, noise=tuple(noise))
+
+
+def _in_raw_offsets(contract: Contract, raw: Callable[[Span], Span]) -> Contract:
+    """The contract with every span of the text the parser read turned into a span of the raw text."""
+
+    def paragraph(found: Paragraph) -> Paragraph:
+        items = tuple(replace(item, span=raw(item.span)) for item in found.items)
+        return replace(found, span=raw(found.span), items=items)
+
+    def unit(article: Article) -> Article:
+        paragraphs = tuple(paragraph(found) for found in article.paragraphs)
+        return replace(article, span=raw(article.span), body=raw(article.body), paragraphs=paragraphs)
+
+    return replace(
+        contract,
+        preamble=raw(contract.preamble) if contract.preamble else None,
+        divisions=tuple(replace(division, span=raw(division.span)) for division in contract.divisions),
+        articles=tuple(unit(article) for article in contract.articles),
+        appendix=replace(contract.appendix, span=raw(contract.appendix.span)) if contract.appendix else None,
+        signature=raw(contract.signature) if contract.signature else None,
+        noise=tuple(raw(span) for span in contract.noise),
+        parts=tuple(unit(part) for part in contract.parts),
     )
 
 

@@ -110,3 +110,55 @@ def app(engine):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def web_page(text: str) -> str:
+    """A plain contract as a browser saves the page that shows it ("save as"): a doctype, the
+    ``saved from url`` comment, a head with its title, style and script, the title as <h1>, each
+    第N条 line as <h2>, numbered 項 as <ol><li> and （N） 号 as a nested <ol>, whose numbers the
+    browser draws (they are not in the page), other lines of a 項 after a <br>, the rest as <p>,
+    full-width spaces and indentation as &nbsp;.
+    """
+    import html
+    import re
+
+    def escaped(line: str) -> str:
+        indent = len(line) - len(line.lstrip(" "))
+        return "&nbsp;" * indent + html.escape(line[indent:]).replace("\u3000", "&nbsp;")
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    out = ["<!DOCTYPE html>\n<!-- saved from url=(0037)https://contracts.example.jp/draft -->\n"
+           '<html lang="ja"><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8">\n'
+           f"<title>{html.escape(lines[0])}</title>\n<style>ol {{ padding-left: 2em }}</style>\n"
+           "<script>document.title += ' 第1条';</script></head>\n"
+           f"<body><h1>{escaped(lines[0])}</h1>\n"]
+    depth = 0
+
+    def close(to: int) -> None:
+        nonlocal depth
+        while depth > to:
+            out.append("</li></ol>")
+            depth -= 1
+
+    for line in lines[1:]:
+        paragraph = re.match(r"(\d+)[.．]\s?(.*)", line)
+        item = re.match(r"[（(](\d+)[）)](.*)", line)
+        article_line = re.match(r"(\[bookmark: \w+\])?第\d+条", line)
+        if paragraph:
+            close(1)
+            out.append("</li>\n<li>" if depth == 1 else "<ol>\n<li>")
+            depth = 1
+            out.append(escaped(paragraph[2]))
+        elif item and depth:
+            close(2)
+            out.append("</li>\n<li>" if depth == 2 else "<ol>\n<li>")
+            depth = 2
+            out.append(escaped(item[2]))
+        elif depth and not article_line:
+            out.append("<br>" + escaped(line))
+        else:
+            close(0)
+            tag = "h2" if article_line else "p"
+            out.append(f"\n<{tag}>{escaped(line)}</{tag}>")
+    close(0)
+    return "".join(out) + "\n</body></html>\n"
