@@ -74,6 +74,19 @@ class Layout:
         end = self.ends[span.end - 1] if span.start < span.end <= length else start
         return Span(start, max(start, end))
 
+    def raw_line_end(self, index: int) -> int:
+        """Where, in the raw text, the text of the line before ``text[index]`` ends.
+
+        A body that starts on the line after its heading starts there in the raw text too, so
+        that the markup between them (``</h2><ol><li>``) is the body's, not the heading line's.
+        """
+        if self.starts is None or self.ends is None:
+            return index
+        before = min(index, len(self.text)) - 1
+        while before >= 0 and self.text[before] in "\n\t ":
+            before -= 1
+        return self.ends[before] if before >= 0 else 0
+
 
 # Markdown is assumed only on a sign no plain contract shows: an ATX heading, a front matter
 # block, a code fence, **bold**, or a table's separator row. A plain contract's 1. and - lines

@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
-from .layout import read_layout
+from .layout import Layout, read_layout
 from .model import Appendix, Article, Contract, Division, DivisionKind, Item, Paragraph, Part, Span
 from .text import BOOKMARK, parse_number
 
@@ -301,13 +301,14 @@ def parse(text: str) -> Contract:
         parts=_parts(lines, outline, lines[0] if title else None, preamble),
     )
     if layout.starts is not None:
-        contract = _in_raw_offsets(contract, layout.raw_span)
+        contract = _in_raw_offsets(contract, layout)
     noise = sorted((*contract.noise, *layout.noise), key=lambda span: span.start)
     return replace(contract, noise=tuple(noise))
 
 
-def _in_raw_offsets(contract: Contract, raw: Callable[[Span], Span]) -> Contract:
+def _in_raw_offsets(contract: Contract, layout: Layout) -> Contract:
     """The contract with every span of the text the parser read turned into a span of the raw text."""
+    raw = layout.raw_span
 
     def paragraph(found: Paragraph) -> Paragraph:
         items = tuple(replace(item, span=raw(item.span)) for item in found.items)
@@ -315,7 +316,10 @@ def _in_raw_offsets(contract: Contract, raw: Callable[[Span], Span]) -> Contract
 
     def unit(article: Article) -> Article:
         paragraphs = tuple(paragraph(found) for found in article.paragraphs)
-        return replace(article, span=raw(article.span), body=raw(article.body), paragraphs=paragraphs)
+        span, body = raw(article.span), raw(article.body)
+        if article.body.start > article.span.start:  # the body begins where its heading line ends
+            body = Span(max(span.start, min(body.start, layout.raw_line_end(article.body.start))), body.end)
+        return replace(article, span=span, body=body, paragraphs=paragraphs)
 
     return replace(
         contract,

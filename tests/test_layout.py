@@ -137,7 +137,7 @@ def test_hostile_html_is_read_in_linear_time_and_never_raises(name, hostile):
     started = time.perf_counter()
     layout = read_layout(text)
     contract = parse(text)
-    assert time.perf_counter() - started < 5, name
+    assert time.perf_counter() - started < 10, name  # html.parser took 36 s on <a<a<a…
     assert layout.format is TextFormat.HTML and layout.raw_length == len(text)
     assert contract.articles
 
@@ -181,3 +181,10 @@ def test_the_spans_of_a_page_are_offsets_of_the_raw_page():
     assert paragraph.span.slice(text).startswith("1.\n<font>本契約は") and paragraph.span.slice(text).endswith("定める。")
     kept = "".join(ch for index, ch in enumerate(text) if not any(s.start <= index < s.end for s in contract.noise))
     assert "<" not in kept and "第1条（目的）" in kept
+
+
+def test_the_markup_between_a_heading_and_its_body_is_the_bodys():
+    text = "<h2>第3条（本検証）</h2>\n<ol class=\"kou\">\n<li>乙は、本検証を依頼する。</li></ol>"
+    [article] = parse(text).articles
+    assert text[article.span.start:article.body.start] == "第3条（本検証）"
+    assert article.body.slice(text).startswith("</h2>") and article.paragraphs[0].label == "1."
