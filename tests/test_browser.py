@@ -1,7 +1,15 @@
 """The page in a real browser: Debian's chromium, driven by Playwright, against the app on a real server.
 
 A person uploads seed 000 and the other party's counter-draft, reads the aligned articles and the
-table of changes, filters, jumps to a clause, and downloads the Word file with tracked changes.
+table of changes, filters, jumps to a clause, and downloads the Word file with tracked changes;
+steps through the changes with j / k, records 採用 / 不採用 and comments (kept over a reload,
+downloaded as JSON and sent for the merged draft), re-pairs two rows, prints to PDF, and reads
+the page on a phone.
+
+Re-pairing and the merged draft need fields the service's OpenAPI document may not list yet
+(``options.pairs``, the redline's ``decisions``): where it does not, the tests hand the page a
+document that lists them and pass the requests on to the service without them, so the page's side
+is tested either way; once the service takes them, the same tests run against it unchanged.
 
 Chromium is Debian's (``make test-deps`` installs it); Playwright's own browser download is not
 used. Without chromium the tests skip, except under CI, where they fail.
@@ -9,13 +17,19 @@ used. Without chromium the tests skip, except under CI, where they fail.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
+import json
 import os
+import re
 import threading
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 from werkzeug.serving import make_server
 
@@ -269,6 +283,13 @@ def test_the_page_works_under_its_content_security_policy(browser, server):
     page.locator("#revised-text").fill(dev_text("000_counter_otsu"))
     page.get_by_role("button", name="比較する").click()
     page.wait_for_selector("#clauses tbody tr", timeout=60_000)
+    # Stepping, deciding, filtering and printing stay within the policy too.
+    page.locator("#results-title").focus()
+    page.keyboard.press("j")
+    page.locator("#clauses tbody tr.current").get_by_role("button", name="不採用").click()
+    page.get_by_label("有利な当事者").select_option("乙")
+    page.emulate_media(media="print")
+    page.emulate_media(media="screen")
     assert page.evaluate("window.violations") == []
     context.close()
 
@@ -300,3 +321,435 @@ def test_with_api_keys_the_page_asks_for_one_and_sends_it(browser, engine):
         httpd.shutdown()
         thread.join()
         httpd.server_close()
+
+
+# Stepping through the changes, filters, decisions, re-pairing, print and phone -------------
+
+# The changed rows of seed 000 against the counter-draft, in order: the ones j steps through.
+CHANGED_LABELS = ["第4条", "第6条", "第6条→第7条", "第7条→第8条", "第8条", "第9条", "第11条", "第12条", "第13条", "第16条"]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def the_spec(server) -> dict:
+    with urllib.request.urlopen(f"{server}/v1/openapi.yaml") as response:
+        return yaml.safe_load(response.read())
+
+
+def takes_pairs(spec: dict) -> bool:
+    return "pairs" in spec["components"]["schemas"]["Options"]["properties"]
+
+
+def redline_body_schema(spec: dict) -> dict:
+    schema = spec["paths"]["/v1/redline"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def takes_decisions(spec: dict) -> bool:
+    return "decisions" in redline_body_schema(spec).get("properties", {})
+
+
+def spec_with(spec: dict, *, pairs: bool, decisions: bool) -> str:
+    """The service's OpenAPI document as the page reads it, with `options.pairs` and the
+    redline's `decisions` added (or taken out), written as the service writes it."""
+    spec = copy.deepcopy(spec)
+    schemas = spec["components"]["schemas"]
+    for name in ("Options", "CompareUpload"):
+        schemas[name]["properties"].pop("pairs", None)
+    if pairs:
+        schemas["ManualPair"] = {"type": "object", "properties": {"original": {"type": "string"},
+                                                                  "revised": {"type": "string"}},
+                                 "required": ["original", "revised"], "additionalProperties": False}
+        schemas["Options"]["properties"]["pairs"] = {"type": "array", "items": {"$ref": "#/components/schemas/ManualPair"}}
+        schemas["CompareUpload"]["properties"]["pairs"] = {"type": "string", "description": "options.pairs as JSON"}
+    body = spec["paths"]["/v1/redline"]["post"]["requestBody"]["content"]["application/json"]
+    if decisions:
+        schemas["Decision"] = {"type": "object", "properties": {
+            "original": {"type": ["string", "null"]}, "revised": {"type": ["string", "null"]},
+            "decision": {"type": "string", "enum": ["accepted", "rejected"]}, "comment": {"type": "string"}},
+            "required": ["original", "revised", "decision"], "additionalProperties": False}
+        schemas["RedlineRequest"] = {"type": "object", "properties": {
+            **schemas["CompareRequest"]["properties"],
+            "decisions": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}}}
+        body["schema"] = {"$ref": "#/components/schemas/RedlineRequest"}
+    else:
+        body["schema"] = {"$ref": "#/components/schemas/CompareRequest"}
+    return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100)
+
+
+class Recorder:
+    """The JSON bodies a page sends to a route, passed on to the service without the fields it
+    does not take yet (so the page's side is tested before the service's)."""
+
+    def __init__(self, context, route: str, strip) -> None:
+        self.bodies: list[dict] = []
+        self.strip = strip
+        context.route(f"**{route}*", self.handle)
+
+    def handle(self, route) -> None:
+        body = route.request.post_data_json
+        self.bodies.append(copy.deepcopy(body))
+        self.strip(body)
+        route.continue_(post_data=json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
+def compare_texts(page, original: str, revised: str) -> None:
+    page.locator("#original-text").fill(original)
+    page.locator("#revised-text").fill(revised)
+    page.get_by_role("button", name="比較する").click()
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('比較しました')", timeout=60_000)
+
+
+def serve_spec(context, text: str) -> None:
+    context.route("**/v1/openapi.yaml", lambda route: route.fulfill(
+        status=200, content_type="application/yaml", body=text.encode("utf-8")))
+
+
+def article_row(page, label: str):
+    """The row whose label is exactly ``label`` (第8条, not 第7条→第8条)."""
+    return page.locator("#clauses tbody tr").filter(
+        has=page.locator("th .clause-label", has_text=re.compile(f"^{re.escape(label)}$")))
+
+
+def position(page) -> str:
+    return page.locator("#position").inner_text()
+
+
+def current_label(page) -> str:
+    return page.locator("#clauses tbody tr.current th .clause-label").inner_text()
+
+
+def in_view(page, row) -> bool:
+    return page.evaluate(
+        "(row) => { const r = row.getBoundingClientRect(); const bar = document.getElementById('review');"
+        " return r.top >= bar.getBoundingClientRect().bottom - 1 && r.top < window.innerHeight; }",
+        row.element_handle())
+
+
+def test_next_and_previous_change_step_with_j_k_and_the_buttons(page):
+    page.locator("#changes tbody tr", has_text="仕様変更の通知期限").click()
+    assert position(page) == "1/10" and current_label(page) == "第4条"
+    page.keyboard.press("j")
+    assert position(page) == "2/10" and current_label(page) == "第6条"
+    row = page.locator("#clauses tbody tr.current")
+    assert row.get_attribute("aria-current") == "true" and row.get_attribute("data-status") == "inserted"
+    assert in_view(page, row)
+    assert page.evaluate("document.activeElement.classList.contains('current')")
+    page.keyboard.press("k")
+    assert position(page) == "1/10" and current_label(page) == "第4条"
+    # The change of the table belonging to the current article is marked too.
+    assert page.locator("#changes tbody tr.current").all_inner_texts()[0].startswith("仕様変更の通知期限")
+    for _ in range(3):
+        page.get_by_role("button", name="次の変更").click()
+    assert position(page) == "4/10" and current_label(page) == "第7条→第8条"
+    assert in_view(page, page.locator("#clauses tbody tr.current"))
+    page.get_by_role("button", name="前の変更").click()
+    assert position(page) == "3/10"
+    seen = [current_label(page)]
+    for _ in range(7):
+        page.keyboard.press("j")
+        seen.append(current_label(page))
+    assert seen == CHANGED_LABELS[2:]
+    page.keyboard.press("j")
+    assert position(page) == "10/10" and page.locator("#current-label").inner_text() == "最後の変更です。"
+
+
+def test_the_filters_work_together_on_both_tables_and_the_steps(page):
+    favours, categories = page.get_by_label("有利な当事者"), page.get_by_label("区分")
+    favours.select_option("乙")
+    # Each filter counts what the others let through.
+    options = categories.locator("option")
+    assert "責任上限（1）" in options.all_inner_texts() and "契約期間（0）" in options.all_inner_texts()
+    assert categories.locator("option", has_text="契約期間").is_disabled()
+    assert page.locator("#filter-note").is_visible()
+    shown = page.locator("#clauses tbody tr:visible th .clause-label").all_inner_texts()
+    assert shown == ["第13条", "第16条"]
+    assert position(page).endswith("/2")
+    categories.select_option("責任上限")
+    assert [cells[0] for cells in change_cells(page, visible_only=True)] == ["責任上限"]
+    assert page.locator("#changes-count").inner_text() == "7件中1件を表示しています。"
+    page.keyboard.press("k")
+    assert position(page) == "1/1" and current_label(page) == "第13条"
+    page.get_by_role("button", name="絞り込みを解除").click()
+    assert len(change_cells(page, visible_only=True)) == 7
+    assert page.locator("#clauses tbody tr:visible").count() == ROWS
+    assert position(page) == "9/10"
+    assert page.locator("#filter-note").is_hidden() and page.get_by_role("button", name="絞り込みを解除").is_hidden()
+
+
+def test_the_print_has_the_comparison_only_change_list_first_on_few_a4_pages(page, tmp_path):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(page.pdf(format="A4"))
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    # 21 rows and 7 changes: three pages (the screen's page printed as it was gave seven, starting with the form).
+    assert 2 <= len(pdf) <= 4
+    printed = "".join(texts)
+    for screen_only in ("原案と修正案について", "比較する", "ファイル（.docx", "ダウンロード", "次の変更", "対応付け", "コメント"):
+        assert screen_only not in printed
+    assert "主な変更" in texts[0] and texts[0].index("主な変更") < texts[0].index("条文の対照")
+    assert "第17条" in printed and "東京地方裁判所" in printed
+
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4's 190 mm between the margins
+    try:
+        page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+        assert page.locator("#compare-form").is_hidden() and page.locator("#review").is_hidden()
+        assert page.locator("#changes").is_visible()
+        style = page.evaluate("getComputedStyle(document.querySelector('#clauses tbody tr')).breakInside")
+        assert style == "avoid"
+        widths = page.evaluate("[...document.querySelectorAll('#clauses tbody tr:nth-child(5) td')]"
+                               ".map(cell => cell.getBoundingClientRect().width)")
+        assert len(widths) == 2 and min(widths) > 280  # two columns side by side, each about 25 characters wide
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.emulate_media(media="screen")
+
+
+def test_on_a_phone_the_columns_stack_and_nothing_scrolls_sideways(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{server}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = article_row(page, "第4条")
+    original, revised = row.locator("td.original").bounding_box(), row.locator("td.revised").bounding_box()
+    assert revised["y"] >= original["y"] + original["height"] - 1 and revised["x"] == original["x"]
+    assert revised["width"] > 300
+    page.get_by_role("button", name="次の変更").click()
+    assert position(page) == "1/10"
+    article_row(page, "第4条").get_by_role("button", name="採用", exact=True).click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_decisions_are_counted_kept_over_a_reload_and_downloaded_as_json(browser, server):
+    original, revised = seed_text("000"), dev_text("000_counter_otsu")
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{server}/")
+    compare_texts(page, original, revised)
+    assert page.locator("#decided-count").inner_text() == "判断済み 0/10（採用 0・不採用 0）"
+    # By keyboard: j reaches the article, Tab its 採用, Space presses it.
+    page.locator("#results-title").focus()
+    page.keyboard.press("j")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "採用"
+    page.keyboard.press("Space")
+    fourth = article_row(page, "第4条")
+    assert fourth.get_by_role("button", name="採用", exact=True).get_attribute("aria-pressed") == "true"
+    ninth = article_row(page, "第9条")
+    ninth.get_by_role("button", name="不採用").click()
+    comment = ninth.get_by_label("第9条へのコメント")
+    comment.click()
+    page.keyboard.type("3年では短い。jは入力に入る")  # j in a text field is typed, not a step
+    assert position(page) == "6/10"
+    assert page.locator("#decided-count").inner_text() == "判断済み 2/10（採用 1・不採用 1）"
+    # 採用 pressed again takes the decision back.
+    article_row(page, "第16条").get_by_role("button", name="採用", exact=True).click()
+    article_row(page, "第16条").get_by_role("button", name="採用", exact=True).click()
+    assert page.locator("#decided-count").inner_text() == "判断済み 2/10（採用 1・不採用 1）"
+
+    key = f"contractdiff:review:{sha256(original)}:{sha256(revised)}"
+    saved = json.loads(page.evaluate("(key) => localStorage.getItem(key)", key))
+    assert saved["decisions"] == {"a4|a4": {"decision": "accept", "comment": ""},
+                                  "a9|a9": {"decision": "reject", "comment": "3年では短い。jは入力に入る"}}
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="判断の一覧（JSON）").click()
+    assert download.value.suggested_filename == "修正案_判断.json"
+    content = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert content["original"] == {"name": None, "sha256": sha256(original)}
+    assert content["revised"]["sha256"] == sha256(revised)
+    assert content["decisions"] == [
+        {"original": "a4", "revised": "a4", "label": "第4条", "decision": "accept", "comment": ""},
+        {"original": "a9", "revised": "a9", "label": "第9条", "decision": "reject", "comment": "3年では短い。jは入力に入る"}]
+
+    # Without `decisions` in the redline route, the merged draft's button says what it waits for.
+    word = page.get_by_role("button", name="判断を反映したWord")
+    if not takes_decisions(the_spec(server)):
+        assert word.is_disabled()
+        assert "decisions" in word.get_attribute("title")
+        assert "decisions" in page.locator("#decisions-word-note").inner_text()
+
+    page.reload()
+    compare_texts(page, original, revised)
+    assert page.locator("#decided-count").inner_text() == "判断済み 2/10（採用 1・不採用 1）"
+    assert article_row(page, "第4条").get_by_role("button", name="採用", exact=True).get_attribute("aria-pressed") == "true"
+    assert article_row(page, "第9条").get_by_label("第9条へのコメント").input_value() == "3年では短い。jは入力に入る"
+    assert "decided-reject" in article_row(page, "第9条").get_attribute("class")
+    # Other documents, other decisions.
+    compare_texts(page, original, dev_text("000_counter_otsu").replace("3年間", "4年間"))
+    assert page.locator("#decided-count").inner_text() == "判断済み 0/10（採用 0・不採用 0）"
+    context.close()
+
+
+def test_the_hash_is_sha256_where_the_browser_offers_no_crypto_subtle(browser, server):
+    """Over plain HTTP from another host crypto.subtle is missing: the page's own SHA-256 keys the same."""
+    original, revised = seed_text("003"), dev_text("000_counter_otsu")
+    context = browser.new_context(locale="ja-JP")
+    context.add_init_script("Object.defineProperty(Crypto.prototype, 'subtle', { get() { return undefined; } });")
+    page = context.new_page()
+    page.goto(f"{server}/")
+    assert page.evaluate("window.crypto.subtle") is None
+    compare_texts(page, original, revised)
+    page.locator("#clauses tbody tr.changed").first.get_by_role("button", name="不採用").click()
+    assert page.evaluate("Object.keys(localStorage)") == [f"contractdiff:review:{sha256(original)}:{sha256(revised)}"]
+    context.close()
+
+
+def test_the_merged_draft_sends_the_decisions_once_the_service_takes_them(browser, server):
+    spec = the_spec(server)
+    live = takes_decisions(spec)
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    if not live:
+        serve_spec(context, spec_with(spec, pairs=takes_pairs(spec), decisions=True))
+    redline = Recorder(context, "/v1/redline", lambda body: None if live else body.pop("decisions", None))
+    page = context.new_page()
+    page.goto(f"{server}/")
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    word = page.get_by_role("button", name="判断を反映したWord")
+    assert word.is_enabled()
+    word.click()
+    assert "まだ判断がありません" in page.locator("#download-status").inner_text()
+    article_row(page, "第4条").get_by_role("button", name="採用", exact=True).click()
+    article_row(page, "第8条").get_by_role("button", name="不採用").click()
+    article_row(page, "第8条").get_by_label("第8条へのコメント").fill("禁止事項は残す")
+    with page.expect_download(timeout=60_000) as download:
+        word.click()
+    assert download.value.suggested_filename.endswith(".docx")
+    sent = redline.bodies[-1]["decisions"]
+    assert [(item["original"], item["revised"]) for item in sent] == [("a4", "a4"), ("a8", None)]
+    if not live:  # the codes the document's enum gives
+        assert sent == [{"original": "a4", "revised": "a4", "decision": "accepted"},
+                        {"original": "a8", "revised": None, "decision": "rejected", "comment": "禁止事項は残す"}]
+    context.close()
+
+
+@pytest.fixture
+def pairing_page(browser, server):
+    """Seed 000 against the counter-draft, pasted, on a page whose service takes `options.pairs`
+    (the document and the requests patched where the service does not yet)."""
+    spec = the_spec(server)
+    live = takes_pairs(spec)
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    if not live:
+        serve_spec(context, spec_with(spec, pairs=True, decisions=takes_decisions(spec)))
+    strip = (lambda body: None) if live else (lambda body: body.get("options", {}).pop("pairs", None))
+    page = context.new_page()
+    page.compares = Recorder(context, "/v1/compare", strip)
+    page.redlines = Recorder(context, "/v1/redline", strip)
+    page.live = live
+    page.goto(f"{server}/")
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    yield page
+    context.close()
+
+
+def sent_pairs(recorder) -> list | None:
+    return recorder.bodies[-1]["options"].get("pairs")
+
+
+def test_two_rows_are_repaired_by_picking_one_article_on_each_side(pairing_page):
+    page = pairing_page
+    toggle = page.get_by_role("button", name="対応付けを修正する")
+    assert page.locator("button.pick:visible").count() == 0
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    article_row(page, "第8条").locator("td.original").get_by_role("button", name="原案の第8条を対応付けに選ぶ").click()
+    assert page.locator("#pairing-selection").inner_text() == "原案の第8条を選びました。もう一方の条を選んでください。"
+    article_row(page, "第6条").locator("td.revised").get_by_role("button", name="修正案の第6条を対応付けに選ぶ").click()
+    assert page.locator("#pairing-selection").inner_text() == "原案の第8条と修正案の第6条を対応させます。"
+    assert len(page.compares.bodies) == 1
+    page.get_by_role("button", name="対応させて再比較").click()
+    page.get_by_text("原案の第8条と修正案の第6条を対応させて比較し直しました。").wait_for()
+    assert len(page.compares.bodies) == 2 and sent_pairs(page.compares) == [{"original": "a8", "revised": "a6"}]
+    assert page.locator("#manual-pairs li").all_inner_texts() == ["原案の第8条 ⇔ 修正案の第6条 解除"]
+    if page.live:
+        row = page.locator('#clauses tbody tr[data-original-id="a8"]')
+        assert row.get_attribute("data-revised-id") == "a6"
+        assert "手動で対応" in row.locator(".badge").all_inner_texts()
+
+    # The downloads send the same pairs.
+    with page.expect_download(timeout=60_000):
+        page.get_by_role("button", name="比較結果（HTML）").click()
+    assert sent_pairs(page.redlines) == [{"original": "a8", "revised": "a6"}]
+
+    # A reload of the same documents compares with the pairs kept.
+    page.reload()
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    assert sent_pairs(page.compares) == [{"original": "a8", "revised": "a6"}]
+
+    page.get_by_role("button", name="対応付けを修正する").click()
+    page.get_by_role("button", name="原案の第8条 ⇔ 修正案の第6条の対応付けを解除").click()
+    page.get_by_text("対応付けを解除して比較し直しました。").wait_for()
+    assert sent_pairs(page.compares) is None
+    assert page.locator("#manual-pairs-box").is_hidden()
+
+
+def test_two_rows_are_repaired_by_dragging_one_article_onto_the_other(pairing_page):
+    page = pairing_page
+    page.get_by_role("button", name="対応付けを修正する").click()
+    source, target = article_row(page, "第8条").locator("td.original"), article_row(page, "第6条").locator("td.revised")
+    target.evaluate("cell => cell.closest('tr').scrollIntoView({ block: 'start' })")
+    start, end = source.bounding_box(), target.bounding_box()
+    assert end["y"] > 0 and start["y"] + 40 < 900  # both on the screen
+    page.mouse.move(start["x"] + 30, start["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 60, start["y"] + 40, steps=4)
+    page.mouse.move(end["x"] + 60, end["y"] + 40, steps=8)
+    page.mouse.up()
+    page.get_by_text("原案の第8条と修正案の第6条を対応させて比較し直しました。").wait_for()
+    assert sent_pairs(page.compares) == [{"original": "a8", "revised": "a6"}]
+
+
+def test_without_pairs_in_the_service_the_pairing_tools_stay_away(browser, server):
+    context = browser.new_context(locale="ja-JP")
+    serve_spec(context, spec_with(the_spec(server), pairs=False, decisions=False))
+    page = context.new_page()
+    page.goto(f"{server}/")
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    assert page.get_by_role("button", name="対応付けを修正する").is_hidden()
+    assert page.locator("button.pick:visible").count() == 0
+    assert page.locator("#pairing-unavailable").is_hidden()
+    assert page.get_by_role("button", name="判断を反映したWord").is_disabled()
+    context.close()
+
+
+def test_saved_pairs_the_service_refuses_are_dropped_and_the_documents_compared_without_them(browser, server):
+    original, revised = seed_text("000"), dev_text("000_counter_otsu")
+    spec = the_spec(server)
+    context = browser.new_context(locale="ja-JP")
+    serve_spec(context, spec_with(spec, pairs=True, decisions=takes_decisions(spec)))
+    key = f"contractdiff:review:{sha256(original)}:{sha256(revised)}"
+    saved = {"version": 1, "pairs": [{"original": "a99", "revised": "a1"}],
+             "decisions": {"a4|a4": {"decision": "accept", "comment": ""}}}
+    context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(saved))});")
+    sent = []
+
+    def refuse_pairs(route):
+        body = route.request.post_data_json
+        sent.append(body["options"].get("pairs"))
+        if body["options"].get("pairs"):
+            route.fulfill(status=422, content_type="application/problem+json", body=json.dumps(
+                {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+                 "detail": "options.pairs: a99 is not an article of the original."}))
+        else:
+            route.continue_()
+
+    context.route("**/v1/compare*", refuse_pairs)
+    page = context.new_page()
+    page.goto(f"{server}/")
+    compare_texts(page, original, revised)
+    assert sent == [[{"original": "a99", "revised": "a1"}], None]
+    assert page.locator("#error").is_hidden()
+    assert page.locator("#status").inner_text().endswith("保存されていた対応付けは使えなかったため、解除しました。")
+    assert page.locator("#decided-count").inner_text() == "判断済み 1/10（採用 1・不採用 0）"
+    kept = json.loads(page.evaluate("(key) => localStorage.getItem(key)", key))
+    assert kept["pairs"] == [] and kept["decisions"] == saved["decisions"]
+    context.close()
