@@ -525,6 +525,12 @@ def test_on_a_phone_the_columns_stack_and_nothing_scrolls_sideways(browser, serv
     assert position(page) == "1/10"
     article_row(page, "第4条").get_by_role("button", name="採用", exact=True).click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The rows the filters hide stay hidden in the stacked layout.
+    page.get_by_label("変更のみ表示").check()
+    assert page.locator("#clauses tbody tr:visible").count() == CHANGED_ROWS
+    page.get_by_label("有利な当事者").select_option("乙")
+    assert page.locator("#changes tbody tr:visible").count() == 2
+    assert page.locator("#clauses tbody tr:visible").count() == 2
     context.close()
 
 
