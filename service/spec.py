@@ -77,7 +77,7 @@ HEADERS = {
 # Either header carries the key; the empty alternative is an instance without keys (local use).
 SECURITY = [{"bearer": []}, {"apiKey": []}, {}]
 # A document field of a form is a file, or the text itself.
-DOCUMENT_PART = {"contentType": "application/octet-stream, text/plain, application/pdf"}
+DOCUMENT_PART = {"contentType": "application/octet-stream, text/plain, application/pdf, text/html"}
 
 
 def build_spec() -> APISpec:

@@ -1,12 +1,14 @@
 """A request from JSON or from uploaded files (``multipart/form-data``), read in one place.
 
-A form carries each document as a file (a .docx, a PDF with a text layer, or text in UTF-8,
-UTF-16 or Shift_JIS, told apart by their content; its file name becomes the document's name)
+A form carries each document as a file (a .docx, a PDF with a text layer, a web page, or text in
+UTF-8, UTF-16 or Shift_JIS, told apart by their content, a page also by its name or declared type;
+its file name becomes the document's name)
 or as a plain text field, and each option as a field ``true`` or ``false``. It comes out shaped
 like the JSON body, so one schema checks both: a missing document, an unknown field or an
 option that is not true/false is the same 422.
 A file that cannot be read is a 422 naming the file (:class:`~nlp.errors.UnreadableDocument`).
-The PDFs of one request are read within its REQUEST_DEADLINE_SECONDS together (503 past it).
+The PDFs and web pages of one request are read within its REQUEST_DEADLINE_SECONDS together (503
+past it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from nlp.budget import Budget
 from nlp.documents import DocumentLimits, read_document
 from nlp.errors import DeadlineExceeded, DocumentLimitExceeded, UnreadableDocument
+from nlp.webpages import is_html, read_html
 
 from .body import read_json
 from .config import Defaults
@@ -48,8 +51,8 @@ COMPARE_OPTIONS = tuple(OptionsSchema().fields)
 #: The setting that raises each bound of DocumentLimits an upload may run into.
 LIMIT_SETTINGS = {"max_pdf_pages": "MAX_PDF_PAGES", "pdf_seconds": "PDF_TIMEOUT_SECONDS"}
 #: What a form's file may be, for the descriptions of the spec.
-FILE_KINDS = ("a .docx, a PDF with a text layer (a scan needs OCR first), or text in UTF-8, UTF-16 with a "
-              "BOM or Shift_JIS")
+FILE_KINDS = ("a .docx, a PDF with a text layer (a scan needs OCR first), a web page (.html, read as the "
+              "browser shows it), or text in UTF-8, UTF-16 with a BOM or Shift_JIS")
 
 
 class InMemoryRequest(Request):
@@ -124,8 +127,17 @@ def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: 
     name = file_name(upload.filename, default=key)
     budget.check(f"reading {name}")
     seconds = min(limits.pdf_seconds, budget.remaining())
+    data = upload.read()
+
+    def in_time() -> None:
+        if budget.remaining() <= 0:
+            raise DeadlineExceeded(f"The request ran out of time while reading {name}.")
+
     try:
-        text = read_document(upload.read(), name=name, limits=replace(limits, pdf_seconds=seconds))
+        if is_html(data, name=name, media_type=upload.content_type):
+            text = read_html(data, name=name, media_type=upload.content_type, check=in_time)
+        else:
+            text = read_document(data, name=name, limits=replace(limits, pdf_seconds=seconds))
     except DocumentLimitExceeded as error:
         if error.limit == "pdf_seconds" and seconds < limits.pdf_seconds:
             raise DeadlineExceeded(f"The request ran out of time while reading {name}.") from None
@@ -156,8 +168,9 @@ class CompareUploadSchema(Schema):
 
     original = fields.String(required=True, metadata={
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,
-        "description": f"The original contract: {FILE_KINDS}, told apart by content; or a text "
-                       "field with the contract itself. A file's name becomes the document's name.",
+        "description": f"The original contract: {FILE_KINDS}, told apart by content (a web page also by "
+                       "its name or its part's type, text/html); or a text field with the contract itself. "
+                       "A file's name becomes the document's name.",
     })
     revised = fields.String(required=True, metadata={
         "format": "binary", "maxLength": Defaults.MAX_UPLOAD_BYTES,

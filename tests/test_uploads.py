@@ -1,13 +1,18 @@
-"""Contracts uploaded as files (multipart/form-data): .docx and text in any common encoding compare like
-JSON texts; a file that cannot be read is a problem naming it."""
+"""Contracts uploaded as files (multipart/form-data): .docx, web pages and text in any common encoding
+compare like JSON texts; a file that cannot be read is a problem naming it."""
 
 from __future__ import annotations
 
 import io
+import re
+import time
+from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
-from conftest import dev_text, seed_text, word_file
+from conftest import dev_text, seed_text, web_page, word_file
 from service import create_app
 
 COMPARE = "/v1/compare"
@@ -144,3 +149,132 @@ def test_a_form_of_one_template_and_many_documents_reads_as_the_drift_body(app):
     assert [(d["name"], d["text"]) for d in body["documents"]] == [
         ("乙.txt", counter), ("丙.txt", seed_text("000"))]
     assert body["options"] == {"detect_moves": False}
+
+
+# Web pages (.html) ------------------------------------------------------------------------------
+
+
+def page_upload(client, page: bytes, name: str, plain: str, content_type: str = "text/html"):
+    """POST the page as ``original`` and the plain text as ``revised``, the form encoded in memory
+    (the test client spools a big one to a temporary file it does not close)."""
+    boundary, body = encode_multipart({
+        "original": FileStorage(io.BytesIO(page), name, content_type=content_type),
+        "revised": FileStorage(io.BytesIO(plain.encode()), "乙案.txt", content_type="text/plain")})
+    return client.post(COMPARE, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def all_equal(answer: dict) -> bool:
+    return answer["changes"] == [] and all(clause["status"] == "equal" for clause in answer["clauses"])
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+def test_a_saved_web_page_of_a_seed_compares_equal_with_its_plain_text(client, seed):
+    # The page leaves the 項 and 号 numbers to <ol>: read as a browser shows it, it has them.
+    page = web_page(seed_text(seed))
+    assert "<ol>" in page and not re.search(r"\n2[.．]", page)
+    response = page_upload(client, page.encode(), "甲案.html", seed_text(seed))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert all_equal(answer), [(c["original"] and c["original"]["label"], c["status"]) for c in answer["clauses"]]
+    assert answer["summary"]["equal"] == len(answer["clauses"]) > 0
+    assert answer["meta"]["original_name"] == "甲案.html"
+    assert "<" not in "".join(segment["text"] for clause in answer["clauses"] for segment in clause["redline"])
+
+
+def test_two_pages_a_word_processor_saved_compare_like_the_json_texts(client, json_answer):
+    # tests/data/html: seed 000 and the counter-draft as LibreOffice saves their Word documents.
+    pages = Path(__file__).parent / "data" / "html"
+    boundary, body = encode_multipart({
+        "original": FileStorage(io.BytesIO((pages / "000.html").read_bytes()), "甲案.html", content_type="text/html"),
+        "revised": FileStorage(io.BytesIO((pages / "000_counter_otsu.html").read_bytes()), "乙修正案.html",
+                               content_type="text/html")})
+    response = client.post(COMPARE, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert answer["summary"] == json_answer["summary"]
+    assert [c["summary"] for c in answer["changes"]] == [c["summary"] for c in json_answer["changes"]]
+
+
+def test_a_page_is_told_by_its_upload_type_or_by_how_it_opens_whatever_its_name(client):
+    page, plain = web_page(seed_text("000")), seed_text("000")
+    by_type = page_upload(client, page.replace("<!DOCTYPE html>\n", "").encode(), "甲案", plain)
+    by_content = page_upload(client, page.encode(), "甲案.txt", plain, content_type="text/plain")
+    assert all_equal(by_type.get_json()) and all_equal(by_content.get_json())
+
+
+def test_a_page_in_shift_jis_or_euc_jp_is_decoded_by_the_charset_it_declares(client):
+    plain = seed_text("004").replace("·", "・")
+    page = web_page(plain).replace("charset=UTF-8", "charset=Shift_JIS")
+    shift_jis = page_upload(client, page.encode("cp932"), "甲案.htm", plain)
+    euc = page.replace("charset=Shift_JIS", "charset=EUC-JP").encode("euc_jp")
+    euc_jp = page_upload(client, euc, "甲案.html", plain)
+    assert all_equal(shift_jis.get_json()) and all_equal(euc_jp.get_json())
+
+
+def test_a_file_named_html_without_markup_is_read_as_plain_text(client):
+    response = page_upload(client, seed_text("000").encode(), "甲案.html", seed_text("000"))
+    assert all_equal(response.get_json())
+
+
+def test_a_page_pasted_into_the_json_text_is_read_as_formatting(client):
+    plain = seed_text("001")
+    page = web_page(plain)
+    answer = client.post(COMPARE, json={"original": {"text": page}, "revised": {"text": plain}}).get_json()
+    # Offsets are those of the pasted page; its articles, 項 and 号 pair one to one, and nothing
+    # of what the articles say changed (the numbers drawn by <ol> are not in the pasted text).
+    assert answer["changes"] == []
+    articles = [c for c in answer["clauses"] if c["revised"]["part"] == "article"]
+    assert all(c["original"]["label"] == c["revised"]["label"] for c in articles)
+    assert all(len({p["original"]["index"] for p in c["paragraphs"] if p["original"]}) ==
+               len({p["revised"]["index"] for p in c["paragraphs"] if p["revised"]}) for c in articles)
+    start = answer["clauses"][0]["original"]["start"]
+    assert page[start:].startswith(seed_text("001").splitlines()[0].split("]")[-1])
+
+
+@pytest.mark.parametrize("name, hostile", [
+    ("start tags never closed", "{contract}" + "<a" * 4_000_000),
+    ("comments never closed", "{contract}" + "<!--a" * 1_600_000),
+    ("quoted attributes never closed", "{contract}" + "<p title='" * 800_000),
+    ("a script never closed", "{contract}<script>" + "</" * 4_000_000),
+])
+def test_a_hostile_page_of_megabytes_is_read_in_linear_time(client, name, hostile):
+    contract = "".join(f"<p>{line}</p>" for line in seed_text("000").splitlines() if line)
+    page = ("<!DOCTYPE html><html><body>" + hostile.replace("{contract}", contract)).encode()
+    assert len(page) > 7_000_000
+    started = time.perf_counter()
+    response = page_upload(client, page, "hostile.html", seed_text("000"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert time.perf_counter() - started < 30, name
+    assert all_equal(response.get_json())
+
+
+@pytest.mark.parametrize("name, hostile", [
+    ("nested blocks", "<div>" * 1_000_000 + "{contract}"),
+    ("list items", "{contract}<ol>" + "<li>" * 2_000_000),
+    ("references", "{contract}" + "&nbsp;" * 1_500_000),
+])
+def test_a_page_of_more_markup_than_a_contract_is_refused_in_seconds(client, name, hostile):
+    contract = "".join(f"<p>{line}</p>" for line in seed_text("000").splitlines() if line)
+    page = ("<!DOCTYPE html><html><body>" + hostile.replace("{contract}", contract)).encode()
+    started = time.perf_counter()
+    body = problem(page_upload(client, page, "hostile.html", seed_text("000")), 422, "unreadable-document")
+    assert time.perf_counter() - started < 30, name
+    assert body["detail"] == ("hostile.html: holds more than 400,000 tags and runs of text, far more than a "
+                              "contract's page; it is refused.")
+
+
+def test_a_page_read_past_the_request_deadline_is_503(engine):
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "RATE_LIMIT": "",
+                      "REQUEST_DEADLINE_SECONDS": 0.3})
+    app.extensions["engine"] = engine
+    page = ("<!DOCTYPE html><html><body><ol>" + "<li>第1条（目的）" * 300_000).encode()
+    response = page_upload(app.test_client(), page, "slow.html", seed_text("000"))
+    assert problem(response, 503, "deadline-exceeded")["detail"].startswith(
+        "The request ran out of time while reading slow.html.")
+
+
+def test_a_page_over_the_upload_limit_is_413(engine):
+    app = create_app({"TESTING": True, "LOAD_MODEL_AT_START": False, "MAX_UPLOAD_BYTES": 50_000})
+    app.extensions["engine"] = engine
+    response = page_upload(app.test_client(), web_page(seed_text("003")).encode() * 3, "a.html", "x")
+    assert "CONTRACTDIFF_MAX_UPLOAD_BYTES" in problem(response, 413, "body-too-large")["detail"]
