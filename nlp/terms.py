@@ -296,7 +296,8 @@ class _Context:
         """The part of the sentence at ``position`` between two clause breaks (…1年間とし、…)."""
         sentence = self.sentence(position)
         breaks = self.cached(("breaks", sentence.index), lambda: [
-            sentence.start + match.end() for match in CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)])
+            sentence.start + match.end()
+            for match in CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)])
         index = bisect.bisect_right(breaks, position)
         start = breaks[index - 1] if index else sentence.start
         end = breaks[index] if index < len(breaks) else sentence.end

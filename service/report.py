@@ -240,7 +240,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
-    columns = [("文書", "text"), ("乖離度", "number"), ("雛形", "text"), ("欠落", "number"), ("追加", "number"),
+    columns = [("文書", "text"), ("乖離度", "number"), ("雛形", "text"), ("欠落", "number"),
+               ("追加", "number"),
                ("変更", "number"), ("条件値の変更", "number"), ("書式のみ", "number"),
                ("エラー", "text")]
     head = "".join(
@@ -263,8 +264,9 @@ def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
         same = document.get("same_template")
         share = document.get("template_share")
         css = ' class="other"' if same is False else ""
-        template_cell = (f'<td data-value="{int(same is True)}" title="雛形の条の保持率 {share:.2f}"{css}>'
-                         f'{SAME_TEMPLATE_LABELS[same]}</td>' if share is not None else '<td data-value="-1"></td>')
+        template_cell = ('<td data-value="-1"></td>' if share is None else
+                         f'<td data-value="{int(same is True)}" title="雛形の条の保持率 {share:.2f}"{css}>'
+                         f'{SAME_TEMPLATE_LABELS[same]}</td>')
         rows.append(
             f'<tr><td><a href="#doc-{index}">{escape(document["name"])}</a></td>{drift_cell}{template_cell}'
             + "".join(f'<td data-value="{n}">{n}</td>' for n in counts)

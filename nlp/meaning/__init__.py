@@ -226,7 +226,8 @@ PAYER_CATEGORIES = frozenset({"fee", "payment_due", "late_interest"})
 PAYING = re.compile(r"支払|支拂|振込|振り込|負担")
 
 
-def _payer(contract: Contract, at: int, parties: Parties, engine: Engine, budget: Budget | None) -> Group | None:
+def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
+           budget: Budget | None) -> Group | None:
     """The party that pays, in the sentence at ``at`` or else in its article.
 
     単価（外税）×90% names 当社 as the one who provides the service, not as the payer; the
