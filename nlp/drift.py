@@ -37,9 +37,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from .budget import Budget
 from .compare import Options, compare_contracts
 from .engine import Engine
-from .errors import ContractDiffError, EmptyDocument
+from .errors import ContractDiffError, DeadlineExceeded, EmptyDocument
 from .model import Article, Contract
 from .result import Change, ChangeKind, Clause, ClauseRef, Op, Part, Segment, Status, TermValue
 from .structure import parse
@@ -196,22 +197,33 @@ def article_chars(contract: Contract, article: Article) -> int:
 
 
 def drift_one(template: Contract, text: str, name: str, *, engine: Engine,
-              options: Options | None = None) -> DocumentDrift:
-    """How the document ``text`` drifted from ``template`` (parsed once by the caller)."""
+              options: Options | None = None, budget: Budget | None = None) -> DocumentDrift:
+    """How the document ``text`` drifted from ``template`` (parsed once by the caller).
+
+    ``budget`` bounds the comparison as it does one of ``compare``: past its deadline,
+    :class:`DeadlineExceeded`; a request's documents share one.
+    """
     document = parse(text)
     if not document.articles:
         raise EmptyDocument(f"{name}: has no articles (第1条 …) and no paragraphs to compare with the "
                             "template's, only a title or a signature block; it may not be a contract.")
-    comparison = compare_contracts(check_template(template), document, engine=engine, options=options)
+    comparison = compare_contracts(check_template(template), document, engine=engine, options=options,
+                                   budget=budget)
     return _document_drift(template, document, name, comparison.clauses)
 
 
 def drift_each(template: Contract, documents: Iterable[tuple[str, str]], *, engine: Engine,
-               options: Options | None = None) -> Iterator[DocumentDrift]:
-    """``drift_one`` for each ``(name, text)``; a document that cannot be compared becomes its error entry."""
+               options: Options | None = None, budget: Budget | None = None) -> Iterator[DocumentDrift]:
+    """``drift_one`` for each ``(name, text)``; a document that cannot be compared becomes its error entry.
+
+    The documents share ``budget``: its deadline is the whole batch's, and passing it raises
+    :class:`DeadlineExceeded` rather than becoming one document's error.
+    """
     for name, text in documents:
         try:
-            yield drift_one(template, text, name, engine=engine, options=options)
+            yield drift_one(template, text, name, engine=engine, options=options, budget=budget)
+        except DeadlineExceeded:
+            raise
         except ContractDiffError as error:
             yield DocumentDrift.failure(name, str(error))
 

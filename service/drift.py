@@ -27,7 +27,7 @@ from .config import Defaults
 from .errors import TooManyDocuments
 from .metrics import count_documents
 from .ratelimit import count_work
-from .routes import current_engine
+from .routes import current_engine, request_budget
 from .schemas import (
     DEFAULT_OPTIONS,
     NAME_CHARS,
@@ -244,10 +244,13 @@ def drift_route() -> ResponseReturnValue:
     count_documents(len(documents))
     # The template is compared with every document: its characters count once for each.
     template_chars = len(request_data.template.text)
-    count_work(characters=sum(template_chars + len(text) for _, text in documents))
+    # One budget for the whole request: its deadline bounds all documents, its parses are charged.
+    budget = request_budget()
+    count_work(characters=sum(template_chars + len(text) for _, text in documents), budget=budget)
     with engine.memory_zone():
         template = check_template(parse(request_data.template.text))
-        results = tuple(drift_each(template, documents, engine=engine, options=request_data.options))
+        results = tuple(drift_each(template, documents, engine=engine, options=request_data.options,
+                                   budget=budget))
     report = DriftReport(
         template={"name": request_data.template.name or "template", "articles": len(template.articles)},
         documents=results,

@@ -137,3 +137,27 @@ def test_the_comparison_loop_stops_at_the_deadline(engine):
     budget = Budget.within(3, clock=lambda: float(next(ticks)))
     with pytest.raises(DeadlineExceeded, match="ran out of time while"):
         compare(dev_text("000_original"), dev_text("000_counter_otsu"), engine=engine, budget=budget)
+
+
+# Drift: one budget for the whole batch of a request.
+
+DRIFT = {"template": {"text": seed_text("000")},
+         "documents": [{"text": dev_text("000_counter_otsu"), "name": "a"}, {"text": seed_text("000"), "name": "b"}]}
+
+
+def test_a_drift_check_past_its_deadline_answers_503_not_an_error_per_document(deadline_app):
+    response = deadline_app(1e-9).test_client().post("/v1/drift", json=DRIFT)
+    assert (response.status_code, response.mimetype) == (503, "application/problem+json")
+    assert response.get_json()["type"].endswith("/deadline-exceeded")
+
+
+def test_the_documents_of_a_drift_check_share_its_budget(engine):
+    from nlp.budget import Budget
+    from nlp.drift import drift_each
+    from nlp.structure import parse
+
+    budget = Budget()
+    documents = [(d["name"], d["text"]) for d in DRIFT["documents"]]
+    results = list(drift_each(parse(seed_text("000")), documents, engine=engine, budget=budget))
+    assert [r.error for r in results] == [None, None]
+    assert budget.largest_assignment >= len(parse(seed_text("000")).articles) ** 2
