@@ -82,17 +82,16 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     budget = budget or Budget()
-    # Counted, not limited: the aligner has no cheaper path yet (meta.budget reports the size).
-    budget.largest_assignment = max(budget.largest_assignment, len(original.articles) * len(revised.articles))
-    links = pair_articles(article_views(original, engine), article_views(revised, engine))
+    # Past the budget's assignment size the aligner pairs within windows (meta.budget.degraded).
+    links = pair_articles(article_views(original, engine), article_views(revised, engine), budget)
     budget.check("pairing the articles")
     context = MeaningContext(original, revised, _renumbering(original, revised, links))
-    front, back = _part_rows(original, revised)
+    front, back = _part_rows(original, revised, budget)
     rows = [*front, *(_article_row(original, revised, link) for link in _reading_order(links)), *back]
     clauses = []
     for row in rows:
         budget.check("redlining the articles")
-        clauses.append(_clause(original, revised, row, options))
+        clauses.append(_clause(original, revised, row, options, budget))
     values = _value_changes(original, revised, rows, clauses)
     modified = [(row.left, row.right) for row, clause in zip(rows, clauses, strict=True)
                 if clause.status == Status.MODIFIED and row.left is not None and row.right is not None]
@@ -133,7 +132,7 @@ FRONT_PARTS = (Part.TITLE, Part.PREAMBLE)
 SINGLE_PARTS = (Part.TITLE, Part.PREAMBLE, Part.SIGNATURE)
 
 
-def _part_rows(original: Contract, revised: Contract) -> tuple[list[_Row], list[_Row]]:
+def _part_rows(original: Contract, revised: Contract, budget: Budget) -> tuple[list[_Row], list[_Row]]:
     """Rows of the parts before the articles and of those after them, each in reading order.
 
     表題, 前文 and 署名欄 pair by kind. 別紙/別表 pair with 別紙/別表 and 附則 with 附則 by
@@ -144,14 +143,15 @@ def _part_rows(original: Contract, revised: Contract) -> tuple[list[_Row], list[
     for front in (True, False):
         lefts = [part for part in original.parts if (part.part in FRONT_PARTS) == front]
         rights = [part for part in revised.parts if (part.part in FRONT_PARTS) == front]
-        links = [link for kind in Part for link in _pair_parts(lefts, rights, kind)]
+        links = [link for kind in Part for link in _pair_parts(lefts, rights, kind, budget)]
         rows.append([_Row(lefts[link.original] if link.original is not None else None,
                           rights[link.revised] if link.revised is not None else None, link)
                      for link in _reading_order(links)])
     return rows[0], rows[1]
 
 
-def _pair_parts(lefts: Sequence[Article], rights: Sequence[Article], kind: Part) -> list[Link]:
+def _pair_parts(lefts: Sequence[Article], rights: Sequence[Article], kind: Part,
+                budget: Budget) -> list[Link]:
     """Links between the parts of one kind, by index into ``lefts`` and ``rights``."""
     left = [index for index, part in enumerate(lefts) if part.part is kind]
     right = [index for index, part in enumerate(rights) if part.part is kind]
@@ -160,7 +160,8 @@ def _pair_parts(lefts: Sequence[Article], rights: Sequence[Article], kind: Part)
         return ([Link(o, r, 1.0, ("part",)) for o, r in pairs]
                 + [Link(o, None, 1.0) for o in left[len(pairs):]]
                 + [Link(None, r, 1.0) for r in right[len(pairs):]])
-    found = list(pair_texts([_part_key(lefts[i]) for i in left], [_part_key(rights[i]) for i in right]))
+    found = list(pair_texts([_part_key(lefts[i]) for i in left], [_part_key(rights[i]) for i in right],
+                            budget))
     # 別紙1 rewritten from top to bottom is still 別紙1: the ones left alone pair by label.
     waiting: dict[str, list[int]] = {}
     for link in reversed(found):
@@ -286,7 +287,7 @@ def _ref(article: Article) -> ClauseRef:
                      article.span.start, article.span.end, part=article.part, branch=article.branch)
 
 
-def _clause(original: Contract, revised: Contract, row: _Row, options: Options) -> Clause:
+def _clause(original: Contract, revised: Contract, row: _Row, options: Options, budget: Budget) -> Clause:
     left, right, link = row.left, row.right, row.link
     if left is None or right is None:
         article, contract = (left, original) if left is not None else (right, revised)
@@ -300,7 +301,7 @@ def _clause(original: Contract, revised: Contract, row: _Row, options: Options) 
             confidence=link.confidence, redline=(Segment(op, text),),
             best_candidate=_candidate(revised if left is not None else original, link))
     heading = _heading_redline(original, left, revised, right, options)
-    paragraphs = _paragraph_pairs(original, left, revised, right, options)
+    paragraphs = _paragraph_pairs(original, left, revised, right, options, budget)
     same = heading.same and all(p.status == Status.EQUAL for p in paragraphs)
     return Clause(
         original=_ref(left), revised=_ref(right),
@@ -353,7 +354,7 @@ def _paragraph_key(contract: Contract, paragraph: Paragraph) -> str:
 
 
 def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right: Article,
-                     options: Options) -> list[ParagraphPair]:
+                     options: Options, budget: Budget) -> list[ParagraphPair]:
     if _same_raw_paragraphs(original, left, revised, right):
         # Most articles of two drafts are untouched: nothing to align or diff.
         return [ParagraphPair(_paragraph_ref(a, index), _paragraph_ref(b, index), Status.EQUAL, False, False,
@@ -361,7 +362,7 @@ def _paragraph_pairs(original: Contract, left: Article, revised: Contract, right
                 for index, (a, b) in enumerate(zip(left.paragraphs, right.paragraphs, strict=True))]
     keys_left = [_paragraph_key(original, p) for p in left.paragraphs]
     keys_right = [_paragraph_key(revised, p) for p in right.paragraphs]
-    links = pair_texts(keys_left, keys_right)
+    links = pair_texts(keys_left, keys_right, budget)
     pairs = []
     for link in _reading_order(links):
         a = left.paragraphs[link.original] if link.original is not None else None
