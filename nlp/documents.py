@@ -6,17 +6,21 @@ A file's bytes come in with its name; the text comes out, or an
 
 from __future__ import annotations
 
+import bisect
 import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from .errors import InputTooLarge, UnreadableDocument
 from .numbering import ListCounter, read_definitions
 from .pdf import MAGIC_WINDOW, PDF_MAGIC, read_pdf
 
-__all__ = ["DocumentLimits", "decode_text", "read_document", "read_docx"]
+__all__ = ["DocumentLimits", "Group", "Piece", "View", "WordText", "decode_text", "has_revisions",
+           "open_docx", "read_document", "read_docx", "word_text"]
 
 DOCX_MAGIC = b"PK\x03\x04"
 # An OLE2 compound file: a Word 97–2003 .doc, or a .docx encrypted with a password, which
@@ -39,13 +43,12 @@ UNPACK_PIECE = 64 * 1024
 WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W = WORD_NAMESPACE
 MARKUP_COMPATIBILITY = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# Inside a paragraph: what is not part of its current text. Deleted and moved-away runs
-# (tracked changes), properties, drawings and text boxes (whose paragraphs would repeat),
-# ruby readings over the base text and field codes (the field's result is kept).
+# Inside a paragraph: what is not part of its text in any view. Properties, drawings and text
+# boxes (whose paragraphs would repeat), ruby readings over the base text and field codes (the
+# field's result is kept). Each view leaves out one side of the tracked changes too (REMOVED_INLINE).
 SKIPPED_INLINE = frozenset({
-    f"{W}del", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}delText", f"{W}instrText",
-    f"{W}delInstrText", f"{W}drawing", f"{W}pict", f"{W}object", f"{W}rt",
-    f"{MARKUP_COMPATIBILITY}AlternateContent",
+    f"{W}rPr", f"{W}pPr", f"{W}instrText", f"{W}delInstrText", f"{W}drawing", f"{W}pict", f"{W}object",
+    f"{W}rt", f"{MARKUP_COMPATIBILITY}AlternateContent",
 })
 # Block-level wrappers whose paragraphs count as the body's: content controls, custom XML.
 BLOCK_WRAPPERS = {f"{W}sdt": f"{W}sdtContent", f"{W}customXml": None}
@@ -125,9 +128,134 @@ def _check_parts(archive: zipfile.ZipFile, *, name: str, limits: DocumentLimits)
                                      "writes; the file is refused unread.")
 
 
-def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -> str:
-    """The text of a .docx: body paragraphs and table cells in document order, one per line."""
+class View(StrEnum):
+    """How a .docx with tracked changes (変更履歴) is read."""
+
+    ACCEPTED = "accepted"  # every change accepted: the text the file proposes (what Word shows)
+    ORIGINAL = "original"  # every change rejected: the text as it was before the changes
+
+
+# Inside a paragraph, what a view leaves out besides SKIPPED_INLINE: accepted, the deleted and
+# moved-away runs; rejected, the inserted and moved-in ones (a deletion's w:delText is read then).
+REMOVED_INLINE = {
+    View.ACCEPTED: frozenset({f"{W}del", f"{W}moveFrom", f"{W}delText"}),
+    View.ORIGINAL: frozenset({f"{W}ins", f"{W}moveTo"}),
+}
+# A paragraph mark (or a table row) that a view removes: the paragraph runs on into the next one.
+REMOVED_MARK = {View.ACCEPTED: (f"{W}del", f"{W}moveFrom"), View.ORIGINAL: (f"{W}ins", f"{W}moveTo")}
+TEXT_CHARS = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
+# Document-order keys: the minor part of a paragraph mark, a cell's tab or a row's line break,
+# which come after everything inside their element.
+AFTER = 1 << 40
+
+# What each character of a .docx's text comes from (WordText.pieces).
+TEXT, LABEL, MARK, CELL, ROW = "text", "label", "mark", "cell", "row"
+
+
+@dataclass(slots=True)
+class Piece:
+    """Characters of a .docx's text from one place of the document.
+
+    ``kind`` is TEXT (``node`` a ``w:t``, ``w:delText``, ``w:tab``, ``w:br`` … inside a run), LABEL
+    (the number Word prints; ``node`` the group's first paragraph), MARK (the line break that is
+    a paragraph's mark; ``node`` the ``w:p``), CELL (the tab between two cells; ``node`` the
+    ``w:tc`` before it) or ROW (the line break after a table row; ``node`` the ``w:tr``).
+    ``key`` orders pieces as the document does, whatever view read them.
+    """
+
+    start: int
+    end: int
+    kind: str
+    node: Any
+    key: tuple[int, int]
+
+    def key_at(self, position: int) -> tuple[int, int]:
+        major, minor = self.key
+        return (major, minor + position - self.start) if self.kind == TEXT else self.key
+
+
+@dataclass(slots=True)
+class Group:
+    """One paragraph as a view reads it: paragraphs whose marks the view removes run into the next.
+
+    ``paragraphs`` are the ``w:p`` in order, the last one's mark closing the group (its numbering
+    is the group's label). ``start`` is where its text starts, ``content`` where the text after
+    the label starts, ``end`` where it ends.
+    """
+
+    paragraphs: list[Any]
+    start: int = 0
+    content: int = 0
+    end: int = 0
+    label: str = ""
+
+
+@dataclass(slots=True)
+class WordText:
+    """A .docx's text in one view, with where each character comes from."""
+
+    text: str
+    view: View
+    pieces: list[Piece]
+    groups: list[Group]
+    _starts: list[int] = field(init=False, repr=False)
+    _keys: list[tuple[int, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [piece.start for piece in self.pieces]
+        self._keys = [piece.key for piece in self.pieces]
+
+    def piece_at(self, position: int) -> Piece | None:
+        """The piece holding the character at ``position``."""
+        index = bisect.bisect_right(self._starts, position) - 1
+        if 0 <= index < len(self.pieces) and self.pieces[index].start <= position < self.pieces[index].end:
+            return self.pieces[index]
+        return None
+
+    def key_at(self, position: int) -> tuple[int, int]:
+        piece = self.piece_at(position)
+        if piece is not None:
+            return piece.key_at(position)
+        index = bisect.bisect_right(self._starts, position) - 1
+        return self.pieces[index].key if index >= 0 else (-1, 0)
+
+    def position_of(self, key: tuple[int, int], *, after: bool = False) -> int:
+        """Where a document position (``key``) stands in this text: at the first character at or
+        past it, or with ``after`` just past the last character at or before it."""
+        if after:
+            index = bisect.bisect_right(self._keys, key) - 1
+            if index < 0:
+                return 0
+            piece = self.pieces[index]
+            if piece.kind == TEXT and piece.key[0] == key[0]:
+                return min(piece.start + key[1] - piece.key[1], piece.end - 1) + 1
+            return piece.end
+        index = bisect.bisect_right(self._keys, key) - 1
+        if index >= 0:
+            piece = self.pieces[index]
+            inside = key[1] - piece.key[1] < piece.end - piece.start
+            if piece.kind == TEXT and piece.key[0] == key[0] and inside:
+                return piece.start + key[1] - piece.key[1]
+            if piece.key == key:
+                return piece.start
+        return self.pieces[index + 1].start if index + 1 < len(self.pieces) else len(self.text)
+
+
+def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None,
+              view: View = View.ACCEPTED) -> str:
+    """The text of a .docx: body paragraphs and table cells in document order, one per line.
+
+    ``view`` says how tracked changes read: all accepted (the text the file proposes, as Word
+    shows it) or all rejected (the text before them).
+    """
+    return word_text(open_docx(data, name=name, limits=limits), view, record=False).text
+
+
+def open_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -> Any:
+    """A .docx opened with python-docx once the bounds of ``limits`` hold (size, zip bombs, DTDs)."""
     limits = limits or DocumentLimits()
+    if len(data) > limits.max_bytes:
+        raise InputTooLarge(f"{name}: is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive, name=name, limits=limits)
@@ -141,92 +269,200 @@ def read_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, SyntaxError) as error:
         raise UnreadableDocument(
             f"{name}: could not be read as a Word document ({type(error).__name__}).") from None
+
+
+def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True) -> WordText:
+    """The text of an opened .docx in ``view``; with ``record``, where each character comes from."""
     part = document.part
     numbering = next((getattr(rel.target_part, "element", None) for rel in part.rels.values()
                       if rel.reltype.endswith("/numbering") and not rel.is_external), None)
     counter = ListCounter(read_definitions(numbering, part.styles.element))
-    return "\n".join(_blocks(document.element.body, counter))
-
-
-def _blocks(container, counter: ListCounter) -> Iterator[str]:
-    """Paragraph and table texts in the order they stand, with Word's numbers in front."""
-    joined = ""
-    for child in container.iterchildren():
-        if child.tag == f"{W}p":
-            # A paragraph whose mark is a tracked deletion runs on into the next one, as in Word.
-            joined += _paragraph_text(child, counter)
-            if not _mark_removed(child):
-                yield joined
-                joined = ""
-        elif child.tag == f"{W}tbl":
-            for row in child.iterchildren(f"{W}tr"):
-                yield "\t".join("\n".join(_blocks(cell, counter)) for cell in row.iterchildren(f"{W}tc"))
-        elif child.tag in BLOCK_WRAPPERS:
-            inner = BLOCK_WRAPPERS[child.tag]
-            content = child.find(inner) if inner else child
-            if content is not None:
-                yield from _blocks(content, counter)
-    if joined:
-        yield joined
-
-
-def _mark_removed(paragraph) -> bool:
-    """The paragraph mark is deleted or moved away in a tracked change."""
-    mark = paragraph.find(f"{W}pPr/{W}rPr")
-    return mark is not None and (mark.find(f"{W}del") is not None or mark.find(f"{W}moveFrom") is not None)
-
-
-def _paragraph_text(paragraph, counter: ListCounter) -> str:
-    """The text Word shows for a paragraph: its number, then its runs, tracked insertions kept."""
-    properties = paragraph.find(f"{W}pPr")
-    style = properties.find(f"{W}pStyle") if properties is not None else None
-    label = counter.label(properties, style.get(f"{W}val") if style is not None else None)
-    return label + "".join(_inline_text(paragraph))
-
-
-def _inline_text(element) -> Iterator[str]:
-    # python-docx's Paragraph.text reads only the paragraph's own w:r, so it drops every run
-    # inside w:ins (a tracked insertion), w:smartTag, w:sdt or w:fldSimple; this walks them all.
-    for child in element.iterchildren():
-        tag = child.tag
-        if tag in SKIPPED_INLINE:
+    body = document.element.body
+    order = {node: index for index, node in enumerate(body.iter())} if record else None
+    reader = _Reader(View(view), counter, order)
+    items = reader.joined(reader.blocks(body))
+    out: list[str] = []
+    pieces: list[Piece] = []
+    groups: list[Group] = []
+    position = 0
+    for text, kind, node, key in items:
+        if kind is None:  # a group's boundary: (what, group)
+            group = node
+            if text == "start":
+                group.start = group.content = position
+                groups.append(group)
+            elif text == "content":
+                group.content = position
+            else:
+                group.end = position
             continue
-        if tag == f"{W}t":
-            yield child.text or ""
-        elif tag == f"{W}tab" or tag == f"{W}ptab":
-            yield "\t"
-        elif tag == f"{W}br":
-            if child.get(f"{W}type") in (None, "textWrapping"):
-                yield "\n"
-        elif tag == f"{W}cr":
-            yield "\n"
-        elif tag == f"{W}noBreakHyphen":
-            yield "-"
-        elif tag == f"{W}r" and _hidden(child):
-            continue
-        else:
-            yield from _inline_text(child)
+        if text:
+            out.append(text)
+            if record:
+                pieces.append(Piece(position, position + len(text), kind, node, key))
+            position += len(text)
+    return WordText("".join(out), View(view), pieces, groups)
 
 
-def _hidden(run) -> bool:
+# One item of the text being read: (text, kind, node, key), or (boundary, None, group, None).
+Item = tuple[str, str | None, Any, tuple[int, int] | None]
+
+
+class _Reader:
+    """Reads a body in one view into items: text with its origin, and each group's boundaries."""
+
+    def __init__(self, view: View, counter: ListCounter, order: dict[Any, int] | None) -> None:
+        self.view = view
+        self.counter = counter
+        self.order = order
+        self.removed_inline = SKIPPED_INLINE | REMOVED_INLINE[view]
+
+    def key(self, node: Any, minor: int = 0) -> tuple[int, int] | None:
+        return None if self.order is None else (self.order[node], minor)
+
+    def end_key(self, node: Any) -> tuple[int, int] | None:
+        """The key just past everything inside ``node``."""
+        if self.order is None:
+            return None
+        last = node
+        for last in node.iter():  # noqa: B007 (the last element is wanted)
+            pass
+        return self.order[last], AFTER
+
+    def joined(self, blocks: list[tuple[list[Item], Item]], separator: str = "\n") -> list[Item]:
+        """Blocks one after the other, each block's separator between it and the next."""
+        items: list[Item] = []
+        for index, (block, _) in enumerate(blocks):
+            if index:
+                items.append((separator, *blocks[index - 1][1][1:]))
+            items.extend(block)
+        return items
+
+    def blocks(self, container: Any) -> list[tuple[list[Item], Item]]:
+        """Paragraph groups and table rows in the order they stand, each with what follows it."""
+        blocks: list[tuple[list[Item], Item]] = []
+        pending: list[Any] = []
+
+        def flush() -> None:
+            if pending:
+                items = self.group(pending)
+                if any(kind is not None and text for text, kind, _, _ in items):
+                    blocks.append((items, ("\n", MARK, pending[-1], self.end_key(pending[-1]))))
+                pending.clear()
+
+        for child in container.iterchildren():
+            if child.tag == f"{W}p":
+                pending.append(child)
+                if not self.mark_removed(child):
+                    blocks.append((self.group(pending), ("\n", MARK, child, self.end_key(child))))
+                    pending = []
+            elif child.tag == f"{W}tbl":
+                flush()
+                for row in child.iterchildren(f"{W}tr"):
+                    if not self.row_removed(row):
+                        blocks.append((self.row(row), ("\n", ROW, row, self.end_key(row))))
+            elif child.tag in BLOCK_WRAPPERS:
+                flush()
+                inner = BLOCK_WRAPPERS[child.tag]
+                content = child.find(inner) if inner else child
+                if content is not None:
+                    blocks.extend(self.blocks(content))
+        flush()
+        return blocks
+
+    def row(self, row: Any) -> list[Item]:
+        cells = [(self.joined(self.blocks(cell)), ("\t", CELL, cell, self.end_key(cell)))
+                 for cell in row.iterchildren(f"{W}tc")]
+        return self.joined(cells, "\t")
+
+    def group(self, paragraphs: list[Any]) -> list[Item]:
+        """A group's text: the number Word prints (the last paragraph's), then each paragraph's runs."""
+        group = Group(list(paragraphs))
+        last = paragraphs[-1]
+        properties = self.properties(last)
+        style = properties.find(f"{W}pStyle") if properties is not None else None
+        label = self.counter.label(properties, style.get(f"{W}val") if style is not None else None)
+        group.label = label
+        items: list[Item] = [("start", None, group, None),
+                             (label, LABEL, paragraphs[0], self.key(paragraphs[0], -1)),
+                             ("content", None, group, None)]
+        for paragraph in paragraphs:
+            items.extend(self.inline(paragraph))
+        items.append(("end", None, group, None))
+        return items
+
+    def properties(self, paragraph: Any) -> Any:
+        """The paragraph's properties in this view: the old ones of a tracked change when rejected."""
+        properties = paragraph.find(f"{W}pPr")
+        if self.view == View.ORIGINAL and properties is not None:
+            old = properties.find(f"{W}pPrChange/{W}pPr")
+            if old is not None:
+                return old
+        return properties
+
+    def mark_removed(self, paragraph: Any) -> bool:
+        """The paragraph's mark is a tracked change this view takes away."""
+        properties = paragraph[0] if len(paragraph) else None
+        if properties is None or properties.tag != f"{W}pPr":
+            return False
+        mark = properties.find(f"{W}rPr")
+        return mark is not None and any(mark.find(tag) is not None for tag in REMOVED_MARK[self.view])
+
+    def row_removed(self, row: Any) -> bool:
+        properties = row.find(f"{W}trPr")
+        removed = REMOVED_MARK[self.view]
+        return properties is not None and any(properties.find(tag) is not None for tag in removed)
+
+    def inline(self, element: Any) -> Iterator[Item]:
+        # python-docx's Paragraph.text reads only the paragraph's own w:r, so it drops every run
+        # inside w:ins (a tracked insertion), w:smartTag, w:sdt or w:fldSimple; this walks them all.
+        for child in element.iterchildren():
+            tag = child.tag
+            if tag in self.removed_inline:
+                continue
+            if tag == f"{W}t" or tag == f"{W}delText":
+                if child.text:
+                    yield child.text, TEXT, child, self.key(child)
+            elif tag in TEXT_CHARS:
+                yield TEXT_CHARS[tag], TEXT, child, self.key(child)
+            elif tag == f"{W}br":
+                if child.get(f"{W}type") in (None, "textWrapping"):
+                    yield "\n", TEXT, child, self.key(child)
+            elif tag == f"{W}r" and _hidden(child):
+                continue
+            else:
+                yield from self.inline(child)
+
+
+def _hidden(run: Any) -> bool:
     """A run formatted as hidden text (w:vanish), which Word neither shows nor prints."""
     vanish = run.find(f"{W}rPr/{W}vanish")
     return vanish is not None and vanish.get(f"{W}val") not in ("0", "false", "off")
 
 
-def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = None) -> str:
-    """Text of an uploaded contract file, chosen by its content rather than its name."""
+def has_revisions(document: Any) -> bool:
+    """The body holds tracked changes (insertions, deletions, moves, changed properties)."""
+    tags = {f"{W}{name}" for name in ("ins", "del", "moveFrom", "moveTo", "pPrChange", "rPrChange")}
+    return any(element.tag in tags for element in document.element.body.iter())
+
+
+def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = None,
+                  view: View = View.ACCEPTED) -> str:
+    """Text of an uploaded contract file, chosen by its content rather than its name.
+
+    ``view`` reads a .docx's tracked changes as accepted (the default) or as rejected.
+    """
     limits = limits or DocumentLimits()
     if len(data) > limits.max_bytes:
         raise InputTooLarge(f"{name}: is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
     if not data:
         raise UnreadableDocument(f"{name}: is empty.")
     if data.startswith(DOCX_MAGIC):
-        return read_docx(data, name=name, limits=limits)
+        return read_docx(data, name=name, limits=limits, view=view)
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in data:
             raise UnreadableDocument(f"{name}: is encrypted or password-protected. Remove the password in "
