@@ -117,8 +117,27 @@ class ArticleView:
     heading_trusted: bool = True   # the body does not contradict the heading
 
 
+#: The views of the contracts read last, kept with the contract itself: nlp.compare keeps parsed
+#: contracts by text, so a template checked against many documents, or a draft compared again,
+#: is read once.
+VIEWS_CACHE_SIZE = 64
+_VIEWS: OrderedDict[int, tuple[Contract, Engine, tuple[ArticleView, ...]]] = OrderedDict()
+
+
 def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
     """Normalised keys and GiNZA analysis of every article of ``contract``."""
+    found = _VIEWS.get(id(contract))
+    if found is not None and found[0] is contract and found[1] is engine:
+        _VIEWS.move_to_end(id(contract))
+        return found[2]
+    views = _read_views(contract, engine)
+    _VIEWS[id(contract)] = (contract, engine, views)
+    if len(_VIEWS) > VIEWS_CACHE_SIZE:
+        _VIEWS.popitem(last=False)
+    return views
+
+
+def _read_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
     views = []
     for article in contract.articles:
         body = normalize(article.body.slice(contract.text), drop=contract.noise_within(article.body)).text
@@ -135,6 +154,7 @@ def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]
     return tuple(views)
 
 
+@functools.lru_cache(maxsize=4096)
 def heading_topic(heading: str | None) -> str | None:
     """The legal topic a heading names (``準拠法及び管轄`` and ``合意管轄`` → jurisdiction)."""
     if not heading:
@@ -722,9 +742,32 @@ def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView
     problem is larger than the budget allows (``Budget.assignment``); then see
     :func:`_pair_within_windows`.
     """
+    exact = budget is None or budget.assignment(len(original), len(revised))
+    key = (id(original), id(revised), exact)
+    found = _PAIRINGS.get(key)
+    if found is not None and found[0] is original and found[1] is revised:
+        _PAIRINGS.move_to_end(key)
+        return found[2]
     features = _Features(original, revised)
-    if budget is not None and not budget.assignment(len(original), len(revised)):
-        return _pair_within_windows(original, revised, features)
+    pairing = _pair_exactly if exact else _pair_within_windows
+    links = pairing(original, revised, features)
+    _PAIRINGS[key] = (original, revised, links)
+    if len(_PAIRINGS) > PAIRINGS_CACHE_SIZE:
+        _PAIRINGS.popitem(last=False)
+    return links
+
+
+#: The pairings made last, kept with the two sequences of views they pair (article_views keeps
+#: a contract's views): two documents compared again, a copy of a template checked again, or a
+#: document compared with itself, are paired once.
+PAIRINGS_CACHE_SIZE = 32
+_PAIRINGS: OrderedDict[tuple[int, int, bool], tuple[Sequence[ArticleView], Sequence[ArticleView],
+                                                    tuple[Link, ...]]] = OrderedDict()
+
+
+def _pair_exactly(original: Sequence[ArticleView], revised: Sequence[ArticleView],
+                  features: _Features) -> tuple[Link, ...]:
+    """Every article scored against every other, the pairs assigned at once."""
     signals = features.block()
     scores, headings, content = signals.score, signals.heading, signals.content
     pairs = _assign_in_order(scores, headings)

@@ -15,6 +15,7 @@ from nlp.engine import Engine
 from nlp.result import Comparison
 
 from .body import check_has_text, check_text_limit
+from .dump import dumper
 from .errors import ModelNotLoaded
 from .metrics import count_documents
 from .ratelimit import count_work
@@ -31,7 +32,7 @@ api = Blueprint("api", __name__)
 @api.post("/compare")
 def compare_route() -> ResponseReturnValue:
     _, comparison = compare_request()
-    return CompareResponse().dump(comparison)
+    return dumper(CompareResponse)(comparison)
 
 
 def compare_request() -> tuple[CompareInput, Comparison]:

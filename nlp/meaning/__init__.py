@@ -14,6 +14,7 @@ parser runs only on changed sentences, all of a clause's at once, and remembers 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,7 +58,13 @@ class MeaningContext:
     plans: dict[tuple[str, str], _Plan] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parties", read_parties(self.original.text, self.revised.text))
+        object.__setattr__(self, "parties", _parties(self.original.text, self.revised.text))
+
+
+@functools.lru_cache(maxsize=64)
+def _parties(original: str, revised: str) -> Parties:
+    """``read_parties`` of two documents, kept for the last ones read (a template and its drafts)."""
+    return read_parties(original, revised)
 
 
 def clause_meaning(context: MeaningContext, left: Article, right: Article, *, engine: Engine,

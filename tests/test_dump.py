@@ -1,0 +1,59 @@
+"""The compiled dump of the answer schemas equals marshmallow's own, field for field and in order."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from marshmallow import Schema, fields, post_dump
+
+from conftest import dev_text, seed_text
+from nlp.compare import compare
+from service.dump import dumper
+from service.schemas import CompareResponse, HealthResponse, ProblemSchema
+
+PAIRS = {
+    "a counter-draft": ("000_original", "000_counter_otsu"),
+    "changes of meaning": ("001_original", "001_counter_meaning"),
+    "two templates": ("001_original", "004_original"),
+    "a memo without articles": ("memo_original", "memo_revised"),
+}
+
+
+def same(schema: type[Schema], obj: object) -> None:
+    ours, theirs = dumper(schema)(obj), schema().dump(obj)
+    assert json.dumps(ours, ensure_ascii=False) == json.dumps(theirs, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_a_comparison_dumps_as_marshmallow_dumps_it(engine, name):
+    original, revised = PAIRS[name]
+    result = compare(dev_text(original), dev_text(revised), engine=engine)
+    same(CompareResponse, result)
+    named = replace(result, meta={**result.meta, "original_name": "甲案.docx", "revised_name": None})
+    same(CompareResponse, named)
+
+
+def test_a_document_compared_with_itself_dumps_as_marshmallow_dumps_it(engine):
+    text = seed_text("003")
+    same(CompareResponse, compare(text, text, engine=engine))
+
+
+def test_the_other_schemas_and_missing_keys_dump_alike():
+    same(HealthResponse, {"status": "ok", "model": "ja_ginza", "model_version": "5", "model_loaded": True})
+    same(ProblemSchema, {"type": "about:blank", "title": "Bad", "status": 422, "detail": "x",
+                         "errors": {"original": ["Missing data for required field."]}})
+    same(ProblemSchema, {"type": "about:blank", "title": "Bad", "status": 400, "detail": "x"})
+
+
+def test_a_schema_with_a_dump_hook_is_dumped_by_marshmallow():
+    class Hooked(Schema):
+        name = fields.String()
+        count = fields.Integer(dump_default=3)
+
+        @post_dump
+        def shout(self, data, **kwargs):
+            return {**data, "name": data["name"].upper()}
+
+    assert dumper(Hooked)({"name": "kō"}) == {"name": "KŌ", "count": 3}
