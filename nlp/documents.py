@@ -1,4 +1,4 @@
-"""Reading contract files into text: plain text in any common Japanese encoding, .docx and PDF.
+"""Reading contract files into text: plain text in any common Japanese encoding, .docx, PDF and web pages.
 
 A file's bytes come in with its name; the text comes out, or an
 :class:`~nlp.errors.UnreadableDocument` that names the file and says why.
@@ -10,7 +10,7 @@ import bisect
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from .errors import InputTooLarge, UnreadableDocument
 from .numbering import ListCounter, read_definitions
 from .pdf import MAGIC_WINDOW, PDF_MAGIC, read_pdf
+from .webpages import is_html, read_html
 
 __all__ = ["DocumentLimits", "Group", "Piece", "View", "WordText", "decode_text", "has_revisions",
            "open_docx", "read_document", "read_docx", "word_text"]
@@ -148,6 +149,7 @@ TEXT_CHARS = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyp
 # which come after everything inside their element.
 AFTER = 1 << 40
 
+NO_KEY = (0, 0)
 # What each character of a .docx's text comes from (WordText.pieces).
 TEXT, LABEL, MARK, CELL, ROW = "text", "label", "mark", "cell", "row"
 
@@ -275,14 +277,15 @@ def open_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
             f"{name}: could not be read as a Word document ({type(error).__name__}).") from None
 
 
-def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True) -> WordText:
-    """The text of an opened .docx in ``view``; with ``record``, where each character comes from."""
+def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True, keys: bool = False) -> WordText:
+    """The text of an opened .docx in ``view``; with ``record``, where each character comes from
+    (with ``keys``, each piece's place in the document too, to find it in the other view)."""
     part = document.part
     numbering = next((getattr(rel.target_part, "element", None) for rel in part.rels.values()
                       if rel.reltype.endswith("/numbering") and not rel.is_external), None)
     counter = ListCounter(read_definitions(numbering, part.styles.element))
     body = document.element.body
-    order = {node: index for index, node in enumerate(body.iter())} if record else None
+    order = {node: index for index, node in enumerate(body.iter())} if record and keys else None
     reader = _Reader(View(view), counter, order)
     items = reader.joined(reader.blocks(body))
     out: list[str] = []
@@ -303,7 +306,7 @@ def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True)
         if text:
             out.append(text)
             if record:
-                pieces.append(Piece(position, position + len(text), kind, node, key))
+                pieces.append(Piece(position, position + len(text), kind, node, key or NO_KEY))
             position += len(text)
     return WordText("".join(out), View(view), pieces, groups)
 
@@ -451,10 +454,13 @@ def has_revisions(document: Any) -> bool:
 
 
 def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = None,
-                  view: View = View.ACCEPTED) -> str:
+                  view: View = View.ACCEPTED, media_type: str | None = None,
+                  check: Callable[[], None] | None = None) -> str:
     """Text of an uploaded contract file, chosen by its content rather than its name.
 
-    ``view`` reads a .docx's tracked changes as accepted (the default) or as rejected.
+    ``view`` reads a .docx's tracked changes as accepted (the default) or as rejected. A web
+    page, told also by its name or its ``media_type`` (``nlp.webpages``), is read as the text a
+    browser shows; ``check`` is called as it is read (a deadline).
     """
     limits = limits or DocumentLimits()
     if len(data) > limits.max_bytes:
@@ -478,4 +484,6 @@ def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = Non
     if name.lower().endswith((".docx", ".doc", ".xlsx")):
         raise UnreadableDocument(f"{name}: is named like a {name.rsplit('.', 1)[-1]} file but its content is "
                                  "not a Word document. Upload .docx, .pdf or plain text.")
+    if is_html(data, name=name, media_type=media_type):
+        return read_html(data, name=name, media_type=media_type, check=check)
     return decode_text(data, name=name)

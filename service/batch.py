@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 #: ``workers=IN_PROCESS`` runs every document in this process, without Dask.
 IN_PROCESS = 0
 #: File types a folder is expanded to.
-DOCUMENT_SUFFIXES = (".txt", ".docx", ".pdf")
+DOCUMENT_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 # A document takes a worker about 25 ms, and Dask spends a few ms of scheduler and client time
 # on every task: on two cores that overhead alone ate the second worker's gain. Tasks of up to
 # 8 documents (about 0.2 s) make it negligible and still return results several times a second.

@@ -69,9 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check contracts against the template they were made from: per document its drift, "
         "missing, extra and modified articles; per template article the batch's counts and term values.")
     drift.add_argument("--template", required=True, type=Path, metavar="T",
-                       help="the template (.txt, .docx or .pdf)")
+                       help="the template (.txt, .docx, .pdf or .html)")
     drift.add_argument("documents", nargs="+", metavar="DOCS_OR_FOLDERS",
-                       help="contract files, and folders whose .txt and .docx files to check")
+                       help="contract files, and folders whose .txt, .docx, .pdf and .html files to check")
     drift.add_argument("--out", required=True, type=Path, metavar="REPORT.json",
                        help="the report (JSON); results stream to the same name with .jsonl while running")
     drift.add_argument("--html", type=Path, metavar="REPORT.html", help="also write the report as a web page")
@@ -120,7 +120,7 @@ def run_drift(args: argparse.Namespace) -> int:
         return _usage(f"the template cannot be used: {error}")
     sources = collect_sources(args.documents)
     if not sources:
-        return _usage("no .txt, .docx or .pdf files in " + " ".join(args.documents))
+        return _usage("no .txt, .docx, .pdf or .html files in " + " ".join(args.documents))
     from tqdm import tqdm
 
     stream_path = args.out.with_suffix(".jsonl")

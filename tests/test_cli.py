@@ -190,6 +190,17 @@ def test_compare_json_is_the_api_answer(capsys):
     assert "秘密保持義務の存続期間: 5年間 → 3年間" in {change["summary"] for change in answer["changes"]}
 
 
+def test_compare_reads_web_pages_as_the_browser_shows_them(capsys):
+    # tests/data/html: the same two texts as LibreOffice saves their Word documents as web pages.
+    assert main(["compare", ORIGINAL, COUNTER, "--json"]) == 0
+    texts = json.loads(capsys.readouterr().out)
+    pages = DATA / "html"
+    assert main(["compare", str(pages / "000.html"), str(pages / "000_counter_otsu.html"), "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["summary"] == texts["summary"]
+    assert [c["summary"] for c in answer["changes"]] == [c["summary"] for c in texts["changes"]]
+
+
 def test_compare_of_an_unreadable_file_says_why(tmp_path, capsys):
     broken = tmp_path / "broken.docx"
     broken.write_bytes(PNG)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import docx
 import pytest
@@ -127,3 +128,13 @@ def test_a_word_97_file_is_refused_with_what_to_do():
     data = OLE + bytes(500) + "WordDocument".encode("utf-16-le") + bytes(500)
     with pytest.raises(UnreadableDocument, match=r"old.doc: is a Word 97–2003 \.doc.*Save it as \.docx"):
         read_document(data, name="old.doc")
+
+
+def test_a_web_page_is_read_as_the_browser_shows_it_by_its_name_or_its_opening():
+    # tests/data/html/000.html: seed 000 as LibreOffice saves its Word document as a web page.
+    page = (Path(__file__).parent / "data" / "html" / "000.html").read_bytes()
+    by_name = read_document(page, name="000.html")
+    assert any(line.endswith("]第1条（目的）") for line in by_name.splitlines()) and "<" not in by_name
+    assert read_document(page, name="000.txt") == by_name          # it opens with <!DOCTYPE html>
+    assert read_document(page.replace(b"<!DOCTYPE html>", b""), name="000", media_type="text/html") == by_name
+    assert read_document(seed_text("000").encode(), name="000.html") == seed_text("000")  # no markup: text
