@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from .align import Link, article_views, pair_articles, pair_texts
 from .budget import Budget
 from .engine import Engine
+from .manual import with_manual_pairs
 from .meaning import MeaningContext, clause_meaning, prefetch, with_favours
 from .model import Article, Contract, Paragraph, Part
 from .redline import Redline, redline
@@ -45,6 +46,8 @@ class Options:
 
     ignore_formatting: bool = True     # 全角/半角, 五/5, ヶ月/か月, line wraps are not edits
     detect_moves: bool = True          # flag pairs out of reading order as moved
+    pairs: tuple[tuple[str, str], ...] = ()     # (original id, revised id) paired by hand: nlp.manual
+    unpaired: tuple[tuple[str, str], ...] = ()  # ("original" or "revised", id) left alone by hand
 
 
 def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None,
@@ -83,7 +86,9 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     options = options or Options()
     budget = budget or Budget()
     # Past the budget's assignment size the aligner pairs within windows (meta.budget.degraded).
-    links = pair_articles(article_views(original, engine), article_views(revised, engine), budget)
+    views = (article_views(original, engine), article_views(revised, engine))
+    links = with_manual_pairs(original, revised, views, options.pairs, options.unpaired,
+                              lambda left, right: pair_articles(left, right, budget))
     budget.check("pairing the articles")
     context = MeaningContext(original, revised, _renumbering(original, revised, links))
     front, back = _part_rows(original, revised, budget)
@@ -297,7 +302,7 @@ def _clause(original: Contract, revised: Contract, row: _Row, options: Options, 
         return Clause(
             original=_ref(left) if left else None, revised=_ref(right) if right else None,
             status=Status.DELETED if left is not None else Status.INSERTED,
-            moved=False, renumbered=False, formatting_only=False, matched_by=(),
+            moved=False, renumbered=False, formatting_only=False, matched_by=link.matched_by,
             confidence=link.confidence, redline=(Segment(op, text),),
             best_candidate=_candidate(revised if left is not None else original, link))
     heading = _heading_redline(original, left, revised, right, options)

@@ -8,6 +8,7 @@ __all__ = [
     "DocumentLimitExceeded",
     "EmptyDocument",
     "InputTooLarge",
+    "InvalidPairing",
     "InvalidText",
     "UnreadableDocument",
 ]
@@ -45,6 +46,10 @@ class DocumentLimitExceeded(UnreadableDocument):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class InvalidPairing(ContractDiffError):
+    """A pair or an unpaired article set by hand (``Options.pairs``) that the documents do not allow."""
 
 
 class DeadlineExceeded(ContractDiffError):

@@ -73,6 +73,13 @@ class DriftInput:
     options: Options
 
 
+class DriftOptionsSchema(OptionsSchema):
+    """The options of a comparison, but pairs set by hand, which belong to one comparison, not a batch."""
+
+    class Meta:
+        exclude = ("pairs", "unpaired")
+
+
 class DriftRequest(Schema):
     """A template and the documents to check against it. Unknown fields are refused (422)."""
 
@@ -90,7 +97,7 @@ class DriftRequest(Schema):
             "(`document N` when it has none). The limit is the setting MAX_DRIFT_DOCUMENTS.",
         },
     )
-    options = fields.Nested(OptionsSchema, load_default=DEFAULT_OPTIONS)
+    options = fields.Nested(DriftOptionsSchema, load_default=DEFAULT_OPTIONS)
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> DriftInput:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load
+from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Length, OneOf
 
 from nlp.compare import Options
@@ -113,6 +113,34 @@ class DocumentSchema(Schema):
 DEFAULT_OPTIONS = Options()
 
 
+#: Articles a reader may pair or leave alone by hand in one request: more is not a correction.
+MANUAL_ITEMS = 500
+#: Characters of a clause id: a12, a3-2, a12_2, p4.
+ID_CHARS = 64
+
+
+def clause_id(**metadata: Any) -> fields.String:
+    return fields.String(required=True, validate=Length(min=1, max=ID_CHARS),
+                         metadata={"maxLength": ID_CHARS, **metadata})
+
+
+class ManualPairSchema(Schema):
+    original = clause_id(description="`id` of the original's article, as the answer gives it: a9")
+    revised = clause_id(description="`id` of the revised article it goes with: a12")
+
+
+class UnpairedSchema(Schema):
+    original = fields.String(validate=Length(min=1, max=ID_CHARS), metadata={
+        "maxLength": ID_CHARS, "description": "`id` of an original article that has no counterpart"})
+    revised = fields.String(validate=Length(min=1, max=ID_CHARS), metadata={
+        "maxLength": ID_CHARS, "description": "`id` of a revised article that has no counterpart"})
+
+    @validates_schema
+    def one_side(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if len(data) != 1:
+            raise ValidationError("Name one article: either `original` or `revised`, not both or none.")
+
+
 class OptionsSchema(Schema):
     ignore_formatting = StrictBoolean(
         load_default=DEFAULT_OPTIONS.ignore_formatting,
@@ -122,10 +150,25 @@ class OptionsSchema(Schema):
         load_default=DEFAULT_OPTIONS.detect_moves,
         metadata={"description": "Report articles whose order changed as moved."},
     )
+    pairs = fields.List(
+        fields.Nested(ManualPairSchema), load_default=list, validate=Length(max=MANUAL_ITEMS),
+        metadata={"maxItems": MANUAL_ITEMS,
+                  "description": "Articles paired by hand: each `original` article goes with the `revised` "
+                  "one, whatever the pairing would say; the others are paired around them. Such pairs carry "
+                  "`manual` in `matched_by`. Ids as the answer gives them (a9, a3-2); an unknown id or an "
+                  "article named twice is a 422 `invalid-pairing`. Articles only: the parts outside them "
+                  "pair by kind."})
+    unpaired = fields.List(
+        fields.Nested(UnpairedSchema), load_default=list, validate=Length(max=MANUAL_ITEMS),
+        metadata={"maxItems": MANUAL_ITEMS,
+                  "description": "Articles that stand alone by hand (deleted or inserted), "
+                  "each `{\"original\": id}` or `{\"revised\": id}`."})
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Options:
-        return Options(**data)
+        pairs = tuple((pair["original"], pair["revised"]) for pair in data.pop("pairs", ()))
+        unpaired = tuple(next(iter(item.items())) for item in data.pop("unpaired", ()))
+        return Options(**data, pairs=pairs, unpaired=unpaired)
 
 
 class CompareRequest(Schema):

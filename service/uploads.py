@@ -14,6 +14,7 @@ past it).
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Collection
 from dataclasses import replace
 from typing import IO, Any
@@ -106,13 +107,28 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
                 _put(data, key, _read_upload(upload, key, limits, budget), lists)
     for key in form:
         for value in form.getlist(key):
-            if key in options:
+            if key in options and key in JSON_OPTIONS:
+                data.setdefault("options", {})[key] = _json_option(value)
+            elif key in options:
                 data.setdefault("options", {})[key] = TRUE_FALSE.get(value.strip().lower(), value)
             elif key in documents or key in lists:
                 _put(data, key, {"text": value}, lists)
             else:
                 data[key] = value  # refused by the schema as an unknown field
     return data
+
+
+#: Options a form carries as JSON text: the pairs set by hand.
+JSON_OPTIONS = frozenset({"pairs", "unpaired"})
+
+
+def _json_option(value: str) -> Any:
+    """A form field holding JSON (pairs=[{"original": "a9", "revised": "a12"}]); left as text when it
+    is not JSON, for the schema to refuse with its own message."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def upload_limits(max_upload_bytes: int) -> DocumentLimits:
@@ -180,6 +196,13 @@ class CompareUploadSchema(Schema):
         "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
     detect_moves = fields.String(metadata={
         "enum": ["true", "false"], "description": "As `options.detect_moves` of the JSON body"})
+    pairs = fields.String(metadata={
+        "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "As `options.pairs` of the JSON body, written as JSON: "
+                       "[{\"original\": \"a9\", \"revised\": \"a12\"}]"})
+    unpaired = fields.String(metadata={
+        "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "As `options.unpaired` of the JSON body, written as JSON: [{\"original\": \"a9\"}]"})
 
 
 class DriftUploadSchema(Schema):
