@@ -216,6 +216,14 @@ def test_a_file_named_html_without_markup_is_read_as_plain_text(client):
     assert all_equal(response.get_json())
 
 
+@pytest.mark.parametrize("seed", ["000", "001"])
+def test_a_word_processors_page_pasted_into_the_json_text_compares_equal_with_its_plain_text(client, seed):
+    page = (Path(__file__).parent / "data" / "html" / f"{seed}.html").read_text(encoding="utf-8")
+    answer = client.post(COMPARE, json={"original": {"text": page}, "revised": {"text": seed_text(seed)}}).get_json()
+    assert all_equal(answer)
+    assert all(c["original"]["label"] == c["revised"]["label"] for c in answer["clauses"])
+
+
 def test_a_page_pasted_into_the_json_text_is_read_as_formatting(client):
     plain = seed_text("001")
     page = web_page(plain)
