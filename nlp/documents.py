@@ -277,7 +277,8 @@ def open_docx(data: bytes, *, name: str, limits: DocumentLimits | None = None) -
             f"{name}: could not be read as a Word document ({type(error).__name__}).") from None
 
 
-def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True, keys: bool = False) -> WordText:
+def word_text(document: Any, view: View = View.ACCEPTED, *, record: bool = True,
+              keys: bool = False) -> WordText:
     """The text of an opened .docx in ``view``; with ``record``, where each character comes from
     (with ``keys``, each piece's place in the document too, to find it in the other view)."""
     part = document.part

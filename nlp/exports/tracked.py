@@ -1,6 +1,7 @@
 """Word tracked changes (変更履歴): the revised contract, marked against the original.
 
-The document is the revised text, paragraph by paragraph, in which every difference found by
+When either draft came as a .docx, the changes are tracked on that file (:mod:`.onfile`). Else
+the document is the revised text, paragraph by paragraph, in which every difference found by
 the comparison is a real revision: kept text is a plain run, inserted text a ``w:ins``,
 deleted text a ``w:del`` holding ``w:delText``. An inserted article stands wholly in
 ``w:ins``, a deleted one wholly in ``w:del`` where it stood. A moved article leaves a
@@ -32,7 +33,7 @@ from docx.text.run import Run
 from ..redline import redline
 from ..result import Clause, ClauseRef, Comparison, Op, Part, Segment, Status
 from .draft import Draft
-from .labels import change_note
+from .onfile import comment_lines, track_further_edits, tracked_on_file
 from .wordml import Revisions, clean, new_document, run, save
 
 __all__ = ["tracked_changes"]
@@ -118,15 +119,6 @@ class _Writer:
         return container
 
 
-def _comment_lines(clause: Clause) -> list[str]:
-    lines = []
-    if clause.moved and clause.original is not None:
-        lines.append(f"移動: 原案の{clause.original.label}の位置から移動しました。")
-    for change in clause.changes:
-        lines.append(change_note(change))
-    return lines
-
-
 def _comment(document: WordDocument, heading: Paragraph, lines: Sequence[str], author: str) -> None:
     runs = [Run(r, heading) for r in heading._p.iter(qn("w:r"))]
     if not runs or not lines:
@@ -138,7 +130,14 @@ def _comment(document: WordDocument, heading: Paragraph, lines: Sequence[str], a
 
 def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, author: str,
                     date: datetime | None = None) -> bytes:
-    """The revised contract as a .docx whose tracked changes lead back to the original."""
+    """The revised contract as a .docx whose tracked changes lead back to the original.
+
+    When either draft came as a .docx, that file carries the changes (:mod:`.onfile`);
+    otherwise the document is written from the texts.
+    """
+    on_file = tracked_on_file(comparison, original, revised, author=author, date=date)
+    if on_file is not None:
+        return on_file
     document = new_document(f"{revised.name or '修正案'}（変更履歴）")
     document.core_properties.author = clean(author)
     revisions = Revisions(author, date)
@@ -163,13 +162,13 @@ def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, 
         written = writer.block(segments, last_mark=last_mark, heading=True, move=move,
                                move_name=names.get(index) if move else None)
         if written:
-            _comment(document, written[0], _comment_lines(clause), revisions.author)
+            _comment(document, written[0], comment_lines(clause), revisions.author)
         _write_move_sources(writer, original, clauses, sources.get(index, ()), names)
 
     left_back = original.text[left_bounds[1]:] if left_bounds else ""
     right_back = revised.text[right_bounds[1]:] if right_bounds else ""
     writer.block(redline(left_back, right_back).segments)
-    _track_further_edits(document)
+    track_further_edits(document)
     return save(document)
 
 
@@ -239,15 +238,3 @@ def _write_move_sources(writer: _Writer, original: Draft, clauses: Sequence[Clau
         assert ref is not None
         writer.block([Segment(Op.EQUAL, original.text[ref.start:ref.end])], heading=True,
                      move=MOVE_FROM, move_name=names[index])
-
-
-def _track_further_edits(document: WordDocument) -> None:
-    """Turn on 変更履歴の記録, so that the negotiator's own edits are tracked too."""
-    settings = document.settings.element
-    track = OxmlElement("w:trackRevisions")
-    # w:trackRevisions comes before w:defaultTabStop in the schema's order of settings.
-    anchor = settings.find(qn("w:defaultTabStop"))
-    if anchor is not None:
-        anchor.addprevious(track)
-    else:
-        settings.append(track)

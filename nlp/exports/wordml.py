@@ -80,21 +80,22 @@ def split_paragraphs(text: str) -> list[str]:
 class Revisions:
     """Revision marks (``w:ins``, ``w:del``, ``w:moveFrom``, ``w:moveTo``) by one author at one time.
 
-    Every mark gets its own ``w:id``, as Word requires of annotations.
+    Every mark gets its own ``w:id``, as Word requires of annotations: from ``first_id`` on, past
+    the ids a document already holds.
     """
 
-    def __init__(self, author: str, date: datetime | None = None) -> None:
+    def __init__(self, author: str, date: datetime | None = None, *, first_id: int = 1) -> None:
         self.author = clean(author)
         when = (date or datetime.now(UTC)).astimezone(UTC)
         self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._next_id = 0
+        self._next_id = first_id - 1
 
     def next_id(self) -> str:
         self._next_id += 1
         return str(self._next_id)
 
     def mark(self, kind: str) -> OxmlElement:
-        """An empty ``w:ins``/``w:del``/``w:moveFrom``/``w:moveTo`` to put runs (or nothing) in."""
+        """An empty ``w:ins``/``w:del``/``w:moveFrom``/``w:moveTo`` (or ``w:pPrChange``) to fill."""
         return OxmlElement(f"w:{kind}", attrs={
             qn("w:id"): self.next_id(), qn("w:author"): self.author, qn("w:date"): self.date})
 
