@@ -27,7 +27,7 @@ from .metrics import register_metrics
 from .page import page
 from .ratelimit import register_rate_limit
 from .routes import api
-from .uploads import COMPARE_OPTIONS, InMemoryRequest
+from .uploads import COMPARE_OPTIONS, VIEW, InMemoryRequest
 
 __all__ = ["create_app"]
 
@@ -69,9 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 #: The fields each route's upload form may carry; any other is refused before a file is read.
 FORM_FIELDS = {
-    "api.compare_route": ("original", "revised", *COMPARE_OPTIONS),
-    "exports.redline_route": ("original", "revised", *COMPARE_OPTIONS),
-    "drift.drift_route": ("template", "documents", *COMPARE_OPTIONS),
+    "api.compare_route": ("original", "revised", *COMPARE_OPTIONS, VIEW),
+    "exports.redline_route": ("original", "revised", *COMPARE_OPTIONS, VIEW),
+    "drift.drift_route": ("template", "documents", *COMPARE_OPTIONS, VIEW),
 }
 
 

@@ -150,7 +150,10 @@ def build_spec() -> APISpec:
                 "summary": "The comparison as a file: tracked changes, 新旧対照表, a redline page, a ledger",
                 "description": "The body is that of `/v1/compare`, JSON or uploaded files. `docx` is the "
                 "revised contract with Word tracked changes (w:ins, w:del and moves) against the original, "
-                "and comments naming the changes; `shinkyu` a 新旧対照表 (.docx, 改正後 | 改正前, changes "
+                "and comments naming the changes: when the revised draft came as a .docx, that file itself "
+                "(its styles, numbering, tables, headers and footers kept, its earlier tracked changes and "
+                "comments beside the new ones), else the original's .docx when it came as one; "
+                "`shinkyu` a 新旧対照表 (.docx, 改正後 | 改正前, changes "
                 "underlined); `html` a standalone redline page; `xlsx` and `csv` the changes, one row each.",
                 "security": SECURITY,
                 "parameters": [{"in": "query", "schema": RedlineQuery}],

@@ -3,7 +3,8 @@
 A form carries each document as a file (a .docx, a PDF with a text layer, a web page, or text in
 UTF-8, UTF-16 or Shift_JIS, told apart by their content, a page also by its name or declared type;
 its file name becomes the document's name)
-or as a plain text field, and each option as a field ``true`` or ``false``. It comes out shaped
+or as a plain text field, and each option as a field ``true`` or ``false``; the field ``view`` says
+how a .docx with tracked changes reads (``accepted``, the default, or ``original``). It comes out shaped
 like the JSON body, so one schema checks both: a missing document, an unknown field or an
 option that is not true/false is the same 422.
 A file that cannot be read is a 422 naming the file (:class:`~nlp.errors.UnreadableDocument`).
@@ -26,7 +27,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from nlp.budget import Budget
-from nlp.documents import DocumentLimits, read_document
+from nlp.documents import DocumentLimits, View, read_document
 from nlp.errors import DeadlineExceeded, DocumentLimitExceeded, UnreadableDocument
 from nlp.webpages import is_html, read_html
 
@@ -37,18 +38,22 @@ from .schemas import NAME_CHARS, OptionsSchema
 __all__ = [
     "COMPARE_OPTIONS",
     "FORM",
+    "VIEW",
     "CompareUploadSchema",
     "DriftUploadSchema",
     "InMemoryRequest",
     "read_data",
     "read_form",
     "upload_limits",
+    "upload_view",
 ]
 
 FORM = "multipart/form-data"
 TRUE_FALSE = {"true": True, "false": False}
 #: The option fields a compare form may carry: those of the JSON ``options``.
 COMPARE_OPTIONS = tuple(OptionsSchema().fields)
+#: The form field saying how a .docx's tracked changes read: all accepted, or all rejected.
+VIEW = "view"
 #: The setting that raises each bound of DocumentLimits an upload may run into.
 LIMIT_SETTINGS = {"max_pdf_pages": "MAX_PDF_PAGES", "pdf_seconds": "PDF_TIMEOUT_SECONDS"}
 #: What a form's file may be, for the descriptions of the spec.
@@ -96,6 +101,7 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
             "Upload smaller files or raise CONTRACTDIFF_MAX_UPLOAD_BYTES."
         ) from None
     limits = upload_limits(max_upload_bytes)
+    view = upload_view()
     # Reading counts toward the request's deadline, as the comparison does: a PDF built to be slow
     # costs its file at most PDF_TIMEOUT_SECONDS, fifty of them no more than the deadline together.
     deadline = current_app.config.get("REQUEST_DEADLINE_SECONDS", Defaults.REQUEST_DEADLINE_SECONDS)
@@ -104,8 +110,10 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
     for key in files:
         for upload in files.getlist(key):
             if upload.filename or upload.content_length:
-                _put(data, key, _read_upload(upload, key, limits, budget), lists)
+                _put(data, key, _read_upload(upload, key, limits, budget, view), lists)
     for key in form:
+        if key == VIEW:
+            continue
         for value in form.getlist(key):
             if key in options and key in JSON_OPTIONS:
                 data.setdefault("options", {})[key] = _json_option(value)
@@ -131,6 +139,16 @@ def _json_option(value: str) -> Any:
         return value
 
 
+def upload_view() -> View:
+    """How the form asks a .docx's tracked changes to be read (422 for anything but one known view)."""
+    values = request.form.getlist(VIEW)
+    if not values:
+        return View.ACCEPTED
+    if len(values) > 1 or values[0] not in {view.value for view in View}:
+        raise ValidationError({VIEW: [f"Must be one of: {', '.join(view.value for view in View)}."]})
+    return View(values[0])
+
+
 def upload_limits(max_upload_bytes: int) -> DocumentLimits:
     """The bounds of an uploaded file, from the app's settings."""
     config = current_app.config
@@ -139,7 +157,8 @@ def upload_limits(max_upload_bytes: int) -> DocumentLimits:
                           pdf_seconds=config.get("PDF_TIMEOUT_SECONDS", Defaults.PDF_TIMEOUT_SECONDS))
 
 
-def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: Budget) -> dict[str, str]:
+def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: Budget,
+                 view: View = View.ACCEPTED) -> dict[str, str]:
     name = file_name(upload.filename, default=key)
     budget.check(f"reading {name}")
     seconds = min(limits.pdf_seconds, budget.remaining())
@@ -153,7 +172,7 @@ def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: 
         if is_html(data, name=name, media_type=upload.content_type):
             text = read_html(data, name=name, media_type=upload.content_type, check=in_time)
         else:
-            text = read_document(data, name=name, limits=replace(limits, pdf_seconds=seconds))
+            text = read_document(data, name=name, limits=replace(limits, pdf_seconds=seconds), view=view)
     except DocumentLimitExceeded as error:
         if error.limit == "pdf_seconds" and seconds < limits.pdf_seconds:
             raise DeadlineExceeded(f"The request ran out of time while reading {name}.") from None
@@ -203,6 +222,11 @@ class CompareUploadSchema(Schema):
     unpaired = fields.String(metadata={
         "maxLength": Defaults.MAX_UPLOAD_BYTES,
         "description": "As `options.unpaired` of the JSON body, written as JSON: [{\"original\": \"a9\"}]"})
+    view = fields.String(metadata={
+        "enum": [view.value for view in View],
+        "description": "How a .docx with tracked changes (変更履歴) or comments from an earlier round reads: "
+                       "`accepted` (the default) with every change accepted, as Word shows it; `original` "
+                       "with every change rejected, as it was before them."})
 
 
 class DriftUploadSchema(Schema):
@@ -221,3 +245,8 @@ class DriftUploadSchema(Schema):
         "enum": ["true", "false"], "description": "As `options.ignore_formatting` of the JSON body"})
     detect_moves = fields.String(metadata={
         "enum": ["true", "false"], "description": "As `options.detect_moves` of the JSON body"})
+    view = fields.String(metadata={
+        "enum": [view.value for view in View],
+        "description": "How a .docx with tracked changes (変更履歴) or comments from an earlier round reads: "
+                       "`accepted` (the default) with every change accepted, as Word shows it; `original` "
+                       "with every change rejected, as it was before them."})

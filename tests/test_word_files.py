@@ -17,6 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.shared import Mm, Pt
 from lxml import etree
+from test_hostile_files import HOSTILE
 
 from conftest import dev_text, seed_text
 from nlp.compare import compare
@@ -425,3 +426,62 @@ def test_read_as_the_original_the_second_rounds_file_shows_only_the_untracked_ed
     _, sent, _ = second_round
     before = read_document(sent, name="乙修正案2.docx", view=View.ORIGINAL)
     assert visible(before) == visible(ORIGINAL.replace("本契約は日本法を準拠法とする。", "本契約は日本国の法令を準拠法とする。"))
+
+
+# Through the service ------------------------------------------------------------------------------
+
+REDLINE = "/v1/redline?format=docx&author=甲社 法務部"
+
+
+def form(**fields) -> dict:
+    return {name: (io.BytesIO(value), filename) if isinstance(value, bytes) else value
+            for name, (value, filename) in fields.items()}
+
+
+def test_uploading_the_revised_file_gets_that_file_back_with_the_changes_tracked(client):
+    response = client.post(REDLINE, content_type="multipart/form-data", data=form(
+        original=(ORIGINAL_FILE, "甲案.docx"), revised=(REVISED_FILE, "乙修正案.docx")))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    document = docx.Document(io.BytesIO(response.data))
+    assert document.sections[0].header.paragraphs[0].text == "接続契約（乙修正案）"
+    assert len(document.tables) == 1 and "条見出し" in [style.name for style in document.styles]
+    assert "変更の90" in marked(response.data, "ins", author=AUTHOR)
+    assert read_document(response.data, name="e.docx") == REVISED
+    assert visible(read_document(response.data, name="e.docx", view=View.ORIGINAL)) == visible(ORIGINAL)
+
+
+def test_with_only_the_original_as_a_file_the_changes_are_tracked_on_it(client):
+    response = client.post(REDLINE, content_type="multipart/form-data", data=form(
+        original=(ORIGINAL_FILE, "甲案.docx"), revised=(REVISED, None)))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert docx.Document(io.BytesIO(response.data)).sections[0].header.paragraphs[0].text == "接続契約（甲案）"
+    assert visible(read_document(response.data, name="e.docx")) == visible(REVISED)
+
+
+def test_a_file_from_an_earlier_round_is_compared_as_the_view_asks(client, second_round):
+    _, sent, _ = second_round
+
+    def changes(**view) -> list[str]:
+        response = client.post("/v1/compare", content_type="multipart/form-data", data=form(
+            original=(ORIGINAL, None), revised=(sent, "乙修正案2.docx"), **view))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return [clause["revised"]["label"] for clause in response.get_json()["clauses"]
+                if clause["status"] != "equal" and clause["revised"]]
+
+    assert len(changes()) > 5                                   # 乙's tracked changes, accepted
+    assert changes(view=("original", None)) == ["第16条"]      # only what 乙 changed untracked
+
+
+def test_a_view_that_is_not_one_is_refused_before_any_file_is_read(client):
+    response = client.post("/v1/compare", content_type="multipart/form-data", data=form(
+        original=(ORIGINAL_FILE, "甲案.docx"), revised=(REVISED_FILE, "乙修正案.docx"), view=("rejected", None)))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"view": ["Must be one of: accepted, original."]}
+
+
+@pytest.mark.parametrize("kind", ["zip bomb", "zip bomb lying about its size", "entity expansion (billion laughs)"])
+def test_a_hostile_revised_file_is_refused_by_the_export_as_by_the_comparison(client, kind):
+    response = client.post(REDLINE, content_type="multipart/form-data", data=form(
+        original=(ORIGINAL_FILE, "甲案.docx"), revised=(HOSTILE[kind](), "revised.docx")))
+    assert response.status_code == 422
+    assert response.get_json()["detail"].startswith("revised.docx: ")
