@@ -205,9 +205,9 @@ def test_the_table_puts_the_new_text_left_and_the_old_right(table):
 
 def test_there_is_one_row_per_changed_article_and_none_for_unchanged_ones(table):
     rows = [cell_text(row.cells[0]).split("\n")[0] for row in table.rows[1:]]
-    assert rows == ["第4条（接続仕様の変更）", "第6条（検証環境の提供）", "第7条（障害対応）", "第8条（連携データの取扱い）",
-                    "（削る）", "第9条（秘密保持）", "第11条（契約期間）", "第12条（契約の終了・解除）",
-                    "第13条（損害賠償）", "第16条（準拠法・管轄）"]
+    assert rows == ["第4条（接続仕様の変更）", "第6条（検証環境の提供）", "第7条（障害対応）　（略）",
+                    "第8条（連携データの取扱い）　（略）", "（削る）", "第9条（秘密保持）", "第11条（契約期間）",
+                    "第12条（契約の終了・解除）", "第13条（損害賠償）", "第16条（準拠法・管轄）"]
 
 
 def test_the_changed_wording_is_underlined_on_both_sides(table):
@@ -229,10 +229,44 @@ def test_a_deleted_article_is_struck_in_the_new_column(table):
     assert "".join(underlined(old)).startswith("第8条（禁止事項）当事者は、以下の行為を行ってはならない。")
 
 
-def test_a_renumbered_article_underlines_its_number(table):
+def test_a_renumbered_article_is_its_number_change_and_the_rest_omitted(table):
     new, old = row_of(table, "第7条（障害対応）").cells
-    assert cell_text(old).startswith("第6条（障害対応）")
+    assert (cell_text(new), cell_text(old)) == ("第7条（障害対応）　（略）", "第6条（障害対応）　（略）")
     assert underlined(new) == ["7"] and underlined(old) == ["6"]
+
+
+def test_the_table_is_titled_with_the_contracts_title(counter_draft):
+    document = docx.Document(io.BytesIO(exported(counter_draft, Format.SHINKYU)))
+    assert document.paragraphs[0].text == "特定契約・接続契約モデル契約書　新旧対照表"
+    assert document.core_properties.title == "特定契約・接続契約モデル契約書　新旧対照表"
+
+
+def test_without_a_title_the_table_is_named_after_the_file_without_its_extension(engine):
+    untitled = Draft(REVISED.text.split("\n", 2)[2], REVISED.name)
+    comparison = compare(ORIGINAL.text.split("\n", 2)[2], untitled.text, engine=engine)
+    document = docx.Document(io.BytesIO(exported(comparison, Format.SHINKYU, revised=untitled)))
+    assert document.paragraphs[0].text == "接続契約（乙修正案）　新旧対照表"
+
+
+def test_lines_wrapped_inside_a_sentence_read_as_one_paragraph_with_its_number_hanging(engine):
+    wrapped = Draft(REVISED.text.replace("相手方に対し、変更の90日前", "相手方に\n対し、変更の90日前"), REVISED.name)
+    table = docx.Document(io.BytesIO(exported(compare(ORIGINAL.text, wrapped.text, engine=engine),
+                                              Format.SHINKYU, revised=wrapped))).tables[0]
+    new, _ = row_of(table, "第4条（接続仕様の変更）").cells
+    item = new.paragraphs[1]
+    assert item.text == "1. 甲または乙が接続仕様を変更する場合、相手方に対し、変更の90日前までに書面により通知する。"
+    indent = item._p.pPr.find(f"{W}ind")
+    assert indent.get(f"{W}hanging") == indent.get(f"{W}left") == "315"   # "1. ": one and a half em
+    assert new.paragraphs[0]._p.pPr.find(f"{W}ind") is None                 # the heading does not hang
+    assert item._p.pPr.find(f"{W}kinsoku") is not None
+    _, old = row_of(table, "第12条（契約の終了・解除）").cells
+    assert [p.text for p in old.paragraphs if p.text.startswith("·")] == [
+        "· 破産、民事再生、会社更生などの申立て", "· 資産の差押え", "· 事業継続が困難と認められる事由"]
+
+
+def test_a_row_that_fits_on_a_page_is_not_split_across_two(table):
+    short = row_of(table, "第7条（障害対応）")
+    assert short._tr.trPr.find(f"{W}cantSplit") is not None
 
 
 # Redline page -----------------------------------------------------------------------------------
