@@ -681,8 +681,17 @@ def _category(hit: _Hit, context: _Context) -> Category:
                                   lambda: _first_rule(hit.kind, clause.text, context.heading, specific=True))
         if specific is not None:
             return specific
-    return context.cached(("category", sentence.index, hit.kind),
-                          lambda: _first_rule(hit.kind, sentence.text, context.heading) or Category.OTHER)
+    found = context.cached(("category", sentence.index, hit.kind),
+                           lambda: _first_rule(hit.kind, sentence.text, context.heading) or Category.OTHER)
+    if found is Category.OTHER and hit.kind is Kind.DEADLINE \
+            and NOTIFY_AFTER.match(_SPACE.sub("", context.text[hit.end:min(sentence.end, hit.end + 60)])):
+        return Category.NOTICE_PERIOD
+    return found
+
+
+#: What follows a deadline that is a deadline to notify: 2ヶ月以内に、甲に対して…通知する. A
+#: notice that starts the period (通知の受領から4時間以内に着手する) comes before it, not after.
+NOTIFY_AFTER = re.compile(r"(?:に|までに)?[、,]?[^。、]{0,40}?(?:を|旨|か否かを|かどうかを)?(?:通知|知らせ|通報)")
 
 
 def _first_rule(kind: Kind, sentence: str, heading: str, *, specific: bool = False) -> Category | None:

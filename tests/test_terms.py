@@ -151,7 +151,7 @@ CONFIDENTIALITY = Category.CONFIDENTIALITY_PERIOD
      "障害内容の確認に着手し、速やかに復旧作業を行う。", "障害対応", (Category.OTHER, 4, Unit.HOUR)),
     ("甲は、請求書受領後30日以内に支払うものとする。", "支払条件", (Category.PAYMENT_DUE, 30, Unit.DAY)),
     ("支払期限は、請求書発行日から30日とする。", "支払条件", (Category.PAYMENT_DUE, 30, Unit.DAY)),
-    ("甲は、検収完了後10営業日以内に検収結果を通知する。", "検収", (Category.OTHER, 10, Unit.BUSINESS_DAY)),
+    ("甲は、検収完了後10営業日以内に検収結果を通知する。", "検収", (Category.NOTICE_PERIOD, 10, Unit.BUSINESS_DAY)),
     ("乙は、2週間以内に報告する。", None, (Category.OTHER, 2, Unit.WEEK)),
 ])
 def test_periods_get_a_value_unit_and_category(sentence, heading, expected):
@@ -522,3 +522,10 @@ def test_a_share_of_a_price_is_a_fee_and_a_threshold_is_not():
 def test_a_term_of_effect_is_a_contract_term():
     assert categories("本契約は、本契約の締結日から6ヶ月、または確認が完了する日のいずれか早い日まで効力を有するものとする。") == [
         ("6ヶ月", "contract_term")]
+
+
+def test_a_deadline_to_notify_is_a_notice_period_but_a_notice_that_starts_a_deadline_is_not():
+    assert categories("乙は、確認が完了した日から2ヶ月以内に、甲に対して契約を締結するか否かを通知する。") == [
+        ("2ヶ月以内", "notice_period")]
+    assert categories("甲は、通知の受領から4時間以内に障害内容の確認に着手する。") == [("4時間以内", "other")]
+    assert categories("乙は、事故を知った日から7日以内に、書面で甲に報告する。") == [("7日以内", "other")]
