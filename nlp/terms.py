@@ -691,7 +691,7 @@ def _category(hit: _Hit, context: _Context) -> Category:
 
 #: What follows a deadline that is a deadline to notify: 2ヶ月以内に、甲に対して…通知する. A
 #: notice that starts the period (通知の受領から4時間以内に着手する) comes before it, not after.
-NOTIFY_AFTER = re.compile(r"(?:に|までに)?[、,]?[^。、]{0,40}?(?:を|旨|か否かを|かどうかを)?(?:通知|知らせ|通報)")
+NOTIFY_AFTER = re.compile(r"(?:に|までに)?[、,]?[^。、]{0,40}?(?:通知|知らせ|通報)")
 
 
 def _first_rule(kind: Kind, sentence: str, heading: str, *, specific: bool = False) -> Category | None:
