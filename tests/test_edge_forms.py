@@ -22,9 +22,9 @@ def documents_read(monkeypatch):
     names = []
     real = service.uploads.read_document
 
-    def counted(content, *, name, limits):
+    def counted(content, *, name, limits, **options):
         names.append(name)
-        return real(content, name=name, limits=limits)
+        return real(content, name=name, limits=limits, **options)
 
     monkeypatch.setattr(service.uploads, "read_document", counted)
     return names
