@@ -29,7 +29,6 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from nlp.budget import Budget
 from nlp.documents import DocumentLimits, View, read_document
 from nlp.errors import DeadlineExceeded, DocumentLimitExceeded, UnreadableDocument
-from nlp.webpages import is_html, read_html
 
 from .body import read_json
 from .config import Defaults
@@ -169,10 +168,8 @@ def _read_upload(upload: FileStorage, key: str, limits: DocumentLimits, budget: 
             raise DeadlineExceeded(f"The request ran out of time while reading {name}.")
 
     try:
-        if is_html(data, name=name, media_type=upload.content_type):
-            text = read_html(data, name=name, media_type=upload.content_type, check=in_time)
-        else:
-            text = read_document(data, name=name, limits=replace(limits, pdf_seconds=seconds), view=view)
+        text = read_document(data, name=name, limits=replace(limits, pdf_seconds=seconds), view=view,
+                             media_type=upload.content_type, check=in_time)
     except DocumentLimitExceeded as error:
         if error.limit == "pdf_seconds" and seconds < limits.pdf_seconds:
             raise DeadlineExceeded(f"The request ran out of time while reading {name}.") from None
