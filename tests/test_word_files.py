@@ -24,7 +24,7 @@ from nlp.compare import compare
 from nlp.documents import View, read_document
 from nlp.exports import Draft, Format, export
 from nlp.structure import parse
-from nlp.text import BOOKMARK
+from nlp.text import BOOKMARK, normalize
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 WN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -485,3 +485,17 @@ def test_a_hostile_revised_file_is_refused_by_the_export_as_by_the_comparison(cl
         original=(ORIGINAL_FILE, "甲案.docx"), revised=(HOSTILE[kind](), "revised.docx")))
     assert response.status_code == 422
     assert response.get_json()["detail"].startswith("revised.docx: ")
+
+
+def test_articles_paired_out_of_order_read_in_each_drafts_own_order(engine):
+    """Seed 003 (with 章 and 節 headings) against seed 000 as a Word file: unrelated contracts, whose
+    articles pair by heading in another order, and whose headings between articles differ."""
+    data = styled_contract(seed_text("000"), "h")
+    revised = read_document(data, name="000.docx")
+    original = seed_text("003")
+    exported = tracked(compare(original, revised, engine=engine), Draft(original), Draft(revised, "000.docx", data))
+    assert read_document(exported, name="e.docx") == revised
+    rejected = read_document(exported, name="e.docx", view=View.ORIGINAL)
+    assert [line for line in visible(rejected) if "章" in line or "節" in line] == [
+        line for line in visible(original) if "章" in line or "節" in line]
+    assert normalize(rejected).text == normalize(original).text

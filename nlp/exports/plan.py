@@ -5,7 +5,8 @@ The file (the *base*: the revised draft, or the original one when only that is a
 every line it has; the other draft's text is laid against it. The comparison's article pairs
 decide which lines may pair (an article with the article it was paired with, a moved article
 where it went), and within a pair of articles, or the text before and after the articles, the
-lines pair by their wording. Each line of the base is then kept, paired with a line of the
+lines pair by their wording, and so do the lines between articles (章 and 節 headings) before
+the same article on both sides. Each line of the base is then paired with a line of the
 other draft (and edited character by character, as the redline is), or only in the base; each
 line only in the other draft is a new line after a base line.
 
@@ -75,7 +76,6 @@ class LinePlan:
     move: str | None = None         # the move's name when the line is in a moved article
     drop_label: bool = False        # the base line's automatic number is not in the other draft
     add_label: str | None = None    # the other line's typed number, of this base shape, is none here
-    kept: bool = False              # a line between articles, written as it stands
 
 
 @dataclass(slots=True)
@@ -181,7 +181,7 @@ def tiles_of(other: str, other_at: int, base: str, base_at: int, *, base_is_revi
     return found
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Region:
     """Articles paired with each other (one pair, or several sharing an article) and their lines."""
 
@@ -255,7 +255,7 @@ class _Planner:
             return start + found.end(), text[found.end():], False, None
         for key, pattern in self.shapes.items():
             found = pattern.match(text)
-            if found and text[found.end():].strip():
+            if found and found.end():
                 return start + found.end(), text[found.end():], False, key
         return start, text, False, None
 
@@ -363,6 +363,7 @@ class _Planner:
             region.other = sorted(set(region.other))
             region.moved = len(members) == 1 and members[0].moved and bool(region.base and region.other)
             regions.append(region)
+        _moves_out_of_order(regions)
 
         first_article = min(claimed_base) if claimed_base else len(self.base_lines)
         last_article = max(claimed_base) if claimed_base else len(self.base_lines) - 1
@@ -377,10 +378,7 @@ class _Planner:
 
         # The text before the first article and after the last, line by line.
         self.write_region(range(first_article), range(first_other), before=-1)
-        # Base lines between articles (章, 節 headings) are kept as they stand.
-        for index in range(first_article, last_article + 1):
-            if index not in claimed_base:
-                self.lines[index].kept = True
+        self._write_gaps(regions, claimed_base, claimed_other, by_other, first_article)
         for region in regions:
             if not region.base:
                 continue
@@ -418,6 +416,28 @@ class _Planner:
             self.write_region(back_base, back_other, before=before)
         self.new_lines.sort(key=lambda line: (line.after, line.order))
         return Plan(self.base_lines, self.other_lines, self.lines, self.new_lines, comments)
+
+    def _write_gaps(self, regions: Sequence[_Region], claimed_base: set[int], claimed_other: set[int],
+                    by_other: Sequence[_Region], first_article: int) -> None:
+        """Lines between articles (章 and 節 headings, blank lines), paired with the other draft's lines
+        before the same article when it stands in place on both sides; else each side's alone."""
+        base_owner = {line: region for region in regions for line in region.base}
+        other_owner = {line: region for region in regions for line in region.other}
+        base_gaps = _gaps(claimed_base, base_owner)
+        other_gaps = _gaps(claimed_other, other_owner)
+        for region, lines in other_gaps.items():
+            base = base_gaps.pop(region, []) if region.base and not region.moved else []
+            if base:
+                self.write_region(base, lines, before=base[0] - 1)
+            elif region.base and not region.moved:
+                self.write_region([], lines, before=region.base[0] - 1)
+            elif region.base:
+                self.write_region([], lines, before=self._anchor(lines[0], by_other, first_article))
+            else:
+                after = region.after if region.after is not None else first_article - 1
+                self.write_region([], lines, before=after)
+        for lines in base_gaps.values():
+            self.write_region(lines, [], before=lines[0] - 1)
 
     def _claim_hidden(self, regions: Sequence[_Region], claimed: set[int], first: int, last: int) -> None:
         """Base lines between articles that the compared text does not have (an earlier round's
@@ -491,6 +511,50 @@ class _Planner:
             line = paired.get(other_index)
             self.new_lines.append(NewLine(after, other_index, (other_index, 0), move=name,
                                           tiles=line.tiles if line is not None else None))
+
+
+def _gaps(claimed: set[int], owner: dict[int, _Region]) -> dict[_Region, list[int]]:
+    """The unclaimed lines between claimed ones, each run by the region of the line after it."""
+    gaps: dict[_Region, list[int]] = {}
+    if not claimed:
+        return gaps
+    run: list[int] = []
+    for index in range(min(claimed), max(claimed) + 1):
+        if index in claimed:
+            if run:
+                gaps.setdefault(owner[index], []).extend(run)
+                run = []
+        else:
+            run.append(index)
+    return gaps
+
+
+def _moves_out_of_order(regions: Sequence[_Region]) -> None:
+    """Pairs that stand in another order in the two drafts are moves, whether or not the comparison
+    reports them (it does with ``detect_moves``): all but the longest run of pairs in the same
+    order on both sides, so that each draft reads in its own order."""
+    paired = sorted((r for r in regions if r.base and r.other and not r.moved), key=lambda r: r.base[0])
+    # Longest increasing subsequence of the other side's positions (patience sorting).
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(paired)
+    for index, region in enumerate(paired):
+        position = bisect.bisect_left(tails, region.other[0])
+        if position == len(tails):
+            tails.append(region.other[0])
+            tail_index.append(index)
+        else:
+            tails[position] = region.other[0]
+            tail_index[position] = index
+        previous[index] = tail_index[position - 1] if position else -1
+    keep: set[int] = set()
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        keep.add(index)
+        index = previous[index]
+    for index, region in enumerate(paired):
+        if index not in keep:
+            region.moved = True
 
 
 def _is_article(clause: Clause) -> bool:

@@ -190,8 +190,6 @@ class _Editor:
         moved: dict[str, list[int]] = {}
         for line in plan.lines:
             start, end = plan.base_lines[line.base]
-            if line.kept:
-                continue
             if line.move:
                 moved.setdefault(line.move, []).append(line.base)
             if line.other is None:
@@ -244,7 +242,7 @@ class _Editor:
 
     def mark_whole_rows(self) -> None:
         """A table row all of whose lines are only in the file is tracked as a row."""
-        only_base = {line.base for line in self.plan.lines if line.other is None and not line.kept}
+        only_base = {line.base for line in self.plan.lines if line.other is None}
         starts = [start for start, _ in self.plan.base_lines]
         rows: dict[Any, set[int]] = {}
         for group in self.groups:
@@ -297,7 +295,7 @@ class _Editor:
         """The automatic number a typed line starts with (its shape), and where the number ends."""
         for key, pattern in self.shapes.items():
             found = pattern.match(line)
-            if found and found.end() and line[found.end():].strip():
+            if found and found.end():
                 return key, found.end()
         return None, 0
 
