@@ -378,6 +378,35 @@ def test_a_changed_definition_names_the_term_and_every_article_using_it(engine):
     assert change.after == "開示者が開示した技術上又は営業上の一切の情報"
 
 
+def definition_changes_of(original: str, revised: str, engine) -> list:
+    return [c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.DEFINITION]
+
+
+def test_an_edit_before_a_term_defined_by_first_use_leaves_its_definition_alone(engine):
+    article = "乙は、本契約締結後30日以内に、本検証に関する報告書（以下「本報告書」という。）を甲に提出する。"
+    original = contract(article, KO_OTSU)
+    assert definition_changes_of(original, original.replace("30日以内", "20日以内"), engine) == []
+    [change] = definition_changes_of(original, original.replace("本検証に関する報告書", "本検証の結果報告書"), engine)
+    assert (change.term, change.before, change.after) == ("本報告書", "本検証に関する報告書", "本検証の結果報告書")
+
+
+def test_a_term_defined_in_a_numbered_paragraph_is_defined_without_the_number(engine):
+    article = ("甲は、本契約の目的のため乙に情報を開示する。\n"
+               "2　甲が開示する技術情報（以下「秘密情報」という。）は、乙が管理する。")
+    original = contract(article, KO_OTSU)
+    revised = original.replace("2　甲が開示する", "３　甲が開示する").replace(
+        "開示する。\n", "開示する。\n2　乙は、開示された情報を目的外に使用しない。\n")
+    assert definition_changes_of(original, revised, engine) == []
+
+
+def test_a_term_defined_after_a_list_of_nouns_keeps_the_whole_list(engine):
+    article = "乙は、甲が運営するWebサイト、システム、アプリケーション（以下「対象システム」という。）を保守する。"
+    original = contract(article, KO_OTSU)
+    [change] = definition_changes_of(original, original.replace("システム、アプリ", "システム、サーバ、アプリ"), engine)
+    assert change.after == "甲が運営するWebサイト、システム、サーバ、アプリケーション"
+
+
+# A whole counter-draft.
 # A whole counter-draft.
 
 def test_the_counter_draft_of_seed_001_reads_as_a_lawyer_would(engine):

@@ -30,8 +30,14 @@ BY_FIRST_USE = re.compile(r"""
     (?:という|といい|とします|とする|と称する|と総称する|と略す)[^）)\n]{0,6}[）)]
 """, re.VERBOSE)
 WHAT = {Direction.CHANGED: "定義の変更", Direction.ADDED: "定義の追加", Direction.REMOVED: "定義の削除"}
-# What opens the phrase a term defined by first use stands for, and is not part of it.
-LEAD = re.compile(r"^[\s、,。]*(?:と|は、|は|、)?[\s、,]*")
+# What opens the phrase a term defined by first use stands for, and is not part of it: a
+# particle, or the label of a 項 or 号 when the phrase opens its line.
+LEAD = re.compile(r"""[\s、,。]*(?:と|は、|は|、)?[\s、,]*
+    (?:(?:[0-9０-９]{1,3}[.．、]?|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|[\u2460-\u2473])[\s\u3000]+)?""",
+                  re.VERBOSE)
+# A comma after a particle or a verb's ending closes a clause of the sentence (…30日以内に、本検
+#証に関する報告書（以下「本報告書」という。）); after a noun it lists (Webサイト、システム、…).
+CLAUSE_COMMA = re.compile(r"[ぁ-ゖ][、,]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,8 @@ def definitions(text: str, offset: int = 0) -> list[Definition]:
     boundary = 0
     for match in BY_FIRST_USE.finditer(text):
         start = max(boundary, text.rfind("。", 0, match.start()) + 1, text.rfind("\n", 0, match.start()) + 1)
+        clauses = [found.end() for found in CLAUSE_COMMA.finditer(text, start, match.start())]
+        start = clauses[-1] if clauses else start
         lead = LEAD.match(text, start)
         body_start = lead.end() if lead else start
         body = text[body_start:match.start()]
@@ -65,8 +73,8 @@ def definitions(text: str, offset: int = 0) -> list[Definition]:
 def definition_changes(left: Article, right: Article, original: Contract, revised: Contract,
                        parties: Parties) -> list[Change]:
     """Terms defined in both clauses whose definitions differ, or defined on one side only."""
-    before = _by_term(definitions(left.body.slice(original.text), left.body.start))
-    after = _by_term(definitions(right.body.slice(revised.text), right.body.start))
+    before = _by_term(definitions(_blanked(original, left), left.body.start))
+    after = _by_term(definitions(_blanked(revised, right), right.body.start))
     changes = []
     for term in dict.fromkeys([*before, *after]):
         old, new = before.get(term), after.get(term)
@@ -84,6 +92,14 @@ def definition_changes(left: Article, right: Article, original: Contract, revise
             revised_excerpt=Excerpt(new.body, new.start, new.end) if new else None,
             original_clause=left.label, revised_clause=right.label, term=term, used_in=used_in))
     return changes
+
+
+def _blanked(contract: Contract, article: Article) -> str:
+    """An article's body with the document's noise (markup, page headers) blanked, same length."""
+    text = article.body.slice(contract.text)
+    for start, end in contract.noise_within(article.body):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _by_term(found: Iterable[Definition]) -> dict[str, Definition]:
