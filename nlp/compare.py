@@ -18,7 +18,7 @@ from .budget import Budget
 from .engine import Engine
 from .manual import with_manual_pairs
 from .meaning import MeaningContext, clause_meaning, prefetch, with_favours
-from .model import Article, Contract, Paragraph, Part
+from .model import Article, Contract, Paragraph, Part, Span
 from .redline import Redline, redline
 from .result import (
     Candidate,
@@ -331,7 +331,8 @@ def _heading_redline(original: Contract, left: Article, revised: Contract, right
                      options: Options) -> Redline:
     """Redline of the label line: 第6条（障害対応） → 第7条（障害対応）."""
     line = redline(_label_line(original, left), _label_line(revised, right),
-                   ignore_formatting=options.ignore_formatting)
+                   ignore_formatting=options.ignore_formatting,
+                   drop_original=_label_noise(original, left), drop_revised=_label_noise(revised, right))
     # A new number is renumbering, reported as such; the heading decides sameness.
     same_heading = normalize(left.heading or "").text == normalize(right.heading or "").text
     if not options.ignore_formatting:
@@ -347,6 +348,13 @@ def _numbering(unit: Article) -> tuple[int | None, int | None] | str:
     if unit.part == Part.APPENDIX:
         return normalize_key(unit.label)
     return (unit.number, unit.branch)
+
+
+def _label_noise(contract: Contract, article: Article) -> list[tuple[int, int]]:
+    """The markup inside a label line (第</font>1<font>条), relative to its start."""
+    line = _label_line(contract, article)
+    noise = contract.noise_within(Span(article.span.start, article.span.start + len(line)))
+    return [(start, min(end, len(line))) for start, end in noise if start < len(line)]
 
 
 def _label_line(contract: Contract, article: Article) -> str:
@@ -396,12 +404,34 @@ def _paragraph_pair(original: Contract, a: Paragraph | None, index_a: int | None
         op = Op.DELETE if a is not None else Op.INSERT
         return ParagraphPair(ref_a, ref_b, Status.DELETED if a is not None else Status.INSERTED,
                              False, False, (Segment(op, paragraph.span.slice(contract.text)),))
+    drop_a, drop_b = list(original.noise_within(a.span)), list(revised.noise_within(b.span))
+    if a.number is not None and a.number == b.number:
+        # The same 項 number, typed (1　) or drawn by a page's <ol>, is formatting: its label is not read.
+        drop_a += _written_label(original, a, drop_a)
+        drop_b += _written_label(revised, b, drop_b)
     lines = redline(a.span.slice(original.text), b.span.slice(revised.text),
                     ignore_formatting=options.ignore_formatting,
-                    drop_original=original.noise_within(a.span),
-                    drop_revised=revised.noise_within(b.span))
+                    drop_original=sorted(drop_a), drop_revised=sorted(drop_b))
     return ParagraphPair(ref_a, ref_b, Status.EQUAL if lines.same else Status.MODIFIED,
                          link.moved and options.detect_moves, lines.formatting_only, lines.segments)
+
+
+def _written_label(contract: Contract, paragraph: Paragraph,
+                   noise: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where a 項's label (and the blanks after it) is written in its span, noise before it skipped;
+    nothing when the label is not in the text (a number a web page's <ol> draws)."""
+    text = paragraph.span.slice(contract.text)
+    position = 0
+    for start, end in sorted(noise):
+        if start <= position < end or start == position:
+            position = end
+    label = paragraph.label or ""
+    if not label or not text.startswith(label, position):
+        return []
+    end = position + len(label)
+    while end < len(text) and text[end] in " \t\u3000\u00a0":
+        end += 1
+    return [(position, end)]
 
 
 def _paragraph_ref(paragraph: Paragraph | None, index: int | None) -> ParagraphRef | None:

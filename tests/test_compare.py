@@ -179,3 +179,23 @@ def test_without_headings_the_opening_words_still_name_the_confidentiality_perio
     periods = [(c.original.value, c.revised.value) for c in result.changes
                if c.category == "confidentiality_period"]
     assert periods == [(3, 5)]
+
+
+# Pasted web pages against typed text: what a page draws or hides is formatting.
+
+PAGE = ("<h2>第1条（目的）</h2>\n<ol><li>甲は、乙に対し、本件業務を委託する。</li><li>乙は、これを受託する。</li></ol>\n"
+        "<p>第</font>2<font>条（報酬）</p>\n<p>甲は、乙に対し、月額10万円を支払う。</p>\n")
+TYPED = ("第1条（目的）\n1　甲は、乙に対し、本件業務を委託する。\n2　乙は、これを受託する。\n"
+         "第2条（報酬）\n甲は、乙に対し、月額10万円を支払う。\n")
+
+
+def test_numbers_a_page_draws_for_its_list_equal_the_numbers_typed(engine):
+    result = compare(PAGE, TYPED, engine=engine)
+    assert [c.status for c in result.clauses] == [Status.EQUAL, Status.EQUAL]
+    assert all(segment.op == Op.EQUAL for clause in result.clauses for segment in clause.redline)
+
+
+def test_a_renumbered_paragraph_of_a_page_is_still_a_change(engine):
+    typed = TYPED.replace("2　乙は", "3　乙は")
+    [first, _] = compare(PAGE, typed, engine=engine).clauses
+    assert first.status == Status.MODIFIED
