@@ -352,6 +352,13 @@ def test_a_period_favours_by_what_it_is_to_the_party_it_concerns(article, before
     assert found == favours
 
 
+def test_an_advance_notice_asked_where_there_was_none_favours_the_other_party(engine):
+    original = contract("契約者は、当社所定の方法により申し出ることによって利用契約を解除できるものとします。", TOS)
+    revised = original.replace("方法により申し出る", "方法により、解除を希望する日の30日前までに申し出る")
+    [change] = [c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.VALUE]
+    assert (change.category, change.direction, change.favours) == ("termination_notice", Direction.ADDED, "当社")
+
+
 def test_a_longer_time_to_pay_favours_the_payer_across_business_and_calendar_days(engine):
     article = ("本検証の委託料は金300万円（税別）とし、乙は、本契約締結時から10営業日以内に全額を、"
                "甲が指定する金融機関の口座に振込送金する方法により支払うものとする。")

@@ -14,7 +14,7 @@ party ``Y``:
 - values: a higher cap on X's liability, a longer notice X must give or a longer period in
   which X's right waits, a higher fee or penalty X pays favour Y; a longer time X has to pay
   favours X; a longer confidentiality period favours the discloser; a court moved to a party's
-  seat favours that party;
+  seat favours that party; an advance notice asked of X where there was none favours Y;
 - other periods, by how they are written: a longer advance notice (30日前までに) X must give
   favours Y; a longer deadline (30日以内に, 3か月経過後に) by which X must act favours X; a
   longer span (5年間) of X's duty favours Y, of X's right favours X.
@@ -83,6 +83,10 @@ VALUE_RULES = {
 }
 
 
+#: Notices given in advance: one added asks something of the party that must give it.
+ADVANCE_NOTICES = frozenset({"termination_notice", "renewal_notice", "notice_period", "spec_change_notice"})
+
+
 def for_value(parties: Parties, subject: Group | None, category: str, direction: str) -> str | None:
     """The party a changed value favours, by its category; None for categories no rule covers.
 
@@ -92,9 +96,11 @@ def for_value(parties: Parties, subject: Group | None, category: str, direction:
     if rule is None:
         return None
     if direction in ("added", "removed"):
-        if category != "liability_cap":
-            return None
-        return for_burden(parties, subject, heavier=direction == "removed")
+        if category == "liability_cap":
+            return for_burden(parties, subject, heavier=direction == "removed")
+        if category in ADVANCE_NOTICES:  # 解除を希望する日の30日前までに (新設): a notice now asked of X
+            return for_burden(parties, subject, heavier=direction == "added")
+        return None
     if direction not in ("increase", "decrease"):
         return None
     increased = direction == "increase"
