@@ -31,6 +31,13 @@ __all__ = ["MAX_ASSIGNMENT_CELLS", "MAX_SENTENCES_PARSED", "Budget"]
 #: 2 to 10 s: the most a 10,000-character contract whose every sentence changed needs, and about
 #: the deadline's share of a contract at the size limit.
 MAX_SENTENCES_PARSED = 400
+
+#: Characters of the longer document per sentence it may have parsed, and the fewest it may: a
+#: 10,000-character contract parses at most 100 sentences (about a second), so that rewriting every
+#: sentence of a short text cannot cost as much as the longest contract does; from 40,000
+#: characters on, the limit is MAX_SENTENCES_PARSED.
+CHARS_PER_PARSED_SENTENCE = 100
+MIN_SENTENCES_PARSED = 100
 #: Cells (rows × columns) of the largest assignment problem solved exactly. scipy's solver takes
 #: about 0.1 s for 1,000 × 1,000 and grows with the cube; beyond it the aligner pairs greedily.
 MAX_ASSIGNMENT_CELLS = 1_000_000
@@ -66,6 +73,11 @@ class Budget:
         """Raise :class:`DeadlineExceeded` once the deadline has passed; ``step`` says where."""
         if self.deadline is not None and self.clock() >= self.deadline:
             raise DeadlineExceeded(f"The comparison ran out of time while {step}.")
+
+    def fit_parsing(self, characters: int) -> None:
+        """Lower the sentences this comparison may parse to what a text of ``characters`` warrants."""
+        warranted = max(MIN_SENTENCES_PARSED, -(-characters // CHARS_PER_PARSED_SENTENCE))
+        self.max_sentences = min(self.max_sentences, warranted)
 
     def can_parse(self, count: int) -> bool:
         """Whether ``count`` more sentences fit under the limit; nothing is counted or remembered."""

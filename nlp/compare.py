@@ -85,6 +85,7 @@ def compare_contracts(original: Contract, revised: Contract, *, engine: Engine,
     """Compare two parsed contracts: the step a batch run repeats with one template."""
     options = options or Options()
     budget = budget or Budget()
+    budget.fit_parsing(max(len(original.text), len(revised.text)))
     # Past the budget's assignment size the aligner pairs within windows (meta.budget.degraded).
     views = (article_views(original, engine), article_views(revised, engine))
     links = with_manual_pairs(original, revised, views, options.pairs, options.unpaired,

@@ -161,3 +161,24 @@ def test_the_documents_of_a_drift_check_share_its_budget(engine):
     results = list(drift_each(parse(seed_text("000")), documents, engine=engine, budget=budget))
     assert [r.error for r in results] == [None, None]
     assert budget.largest_assignment >= len(parse(seed_text("000")).articles) ** 2
+
+
+def test_the_sentences_a_comparison_may_parse_grow_with_the_longer_text():
+    from nlp.budget import MAX_SENTENCES_PARSED, MIN_SENTENCES_PARSED, Budget
+
+    short, ten_thousand, long = Budget(), Budget(), Budget()
+    short.fit_parsing(2_000)
+    ten_thousand.fit_parsing(10_000)
+    long.fit_parsing(186_000)
+    assert (short.max_sentences, ten_thousand.max_sentences, long.max_sentences) == (
+        MIN_SENTENCES_PARSED, 100, MAX_SENTENCES_PARSED)
+
+
+def test_a_ten_thousand_character_contract_rewritten_throughout_parses_its_share(engine):
+    from nlp.compare import compare
+    from scripts.hostile import CASES, SEEDS, pair
+
+    case = next(case for case in CASES if case.name == "consent dropped, 189 articles")
+    original, revised = pair(case, SEEDS)
+    budget = compare(original, revised, engine=engine).meta["budget"]
+    assert (budget["sentences_parsed"], budget["degraded"]) == (100, ["sentences"])
