@@ -218,7 +218,7 @@ class _Editor:
                 elif line.add_label:
                     exemplar = self.exemplar(start, line.add_label)
                     if exemplar is not None:
-                        self.unnumber.append((group.paragraphs[-1], exemplar.paragraphs[-1]))
+                        self.unnumber.append((group.paragraphs[-1], _snapshot(exemplar)))
         for name, lines in moved.items():
             first = self.group_at(plan.base_lines[lines[0]][0])
             last = self.group_at(plan.base_lines[lines[-1]][1])
@@ -288,7 +288,8 @@ class _Editor:
                 body = self.other[start + label_end:end] if shape is not None else self.other[start:end]
                 if body:
                     parts.append((body, kind, properties))
-            prepared.append((new, parts, exemplar, shape is not None))
+            source = _snapshot(exemplar) if exemplar is not None else None
+            prepared.append((new, parts, source, shape is not None))
         return prepared
 
     def shape_of(self, line: str) -> tuple[str | None, int]:
@@ -500,55 +501,41 @@ class _Editor:
         return family
 
     def settle_blocks(self) -> None:
-        """Paragraphs inserted whole after a paragraph of both drafts, recorded as Word records typing
-        them (Enter at the end of that paragraph, then the new text).
+        """Paragraphs inserted whole, so that rejecting them leaves their neighbours as they were.
 
-        Rejecting an inserted paragraph mark joins two paragraphs: Word gives the joined paragraph
-        the properties of the mark that stays, LibreOffice those of the first paragraph. So the
-        mark tracked is the one of the paragraph before the block (and those inside it), and the
-        block's last paragraph, whose mark stays, has that paragraph's properties once rejected (a
-        tracked change of its properties): either way the neighbour keeps its own properties, a
-        numbered heading inserted leaves no empty number behind, and the block has its own.
-        Deleted paragraphs keep their own marks, as Word writes a deletion of whole paragraphs:
-        accepting them removes them whole in both.
+        Rejecting an inserted paragraph mark joins the paragraph with the next one. Word gives the
+        joined paragraph the properties of the mark that stays, the next paragraph's; so does
+        LibreOffice, unless that paragraph is empty (a blank line after an inserted article) or
+        there is none, when it keeps the inserted paragraph's, and an empty numbered heading would
+        be left behind. There the block's first paragraph has the next one's properties once
+        rejected (a tracked change of its properties), which LibreOffice applies before it joins.
+        Deleted paragraphs need nothing: accepting them removes them whole in both.
         """
         self.ours_set = set(self.ours)
         containers = {paragraph.getparent() for paragraph in self.paragraph_marks}
         for container in containers:
             block: list[Any] = []
-            family = None
             for child in [*container, None]:
-                this = self.one_sided(child) if child is not None and child.tag == f"{W}p" else None
-                this = this if this == "ins" else None
-                if block and (this != family or this is None):
-                    self.settle(block)
+                inserted = (child is not None and child.tag == f"{W}p" and self.one_sided(child) == "ins")
+                if block and not inserted:
+                    self.settle(block, child if child is not None and child.tag == f"{W}p" else None)
                     block = []
-                if this is not None:
+                if inserted:
                     block.append(child)
-                    family = this
 
-    def settle(self, block: list[Any]) -> None:
-        before = block[0].getprevious()
-        if before is None or before.tag != f"{W}p" or before.find(f"{W}pPr/{W}sectPr") is not None:
+    def settle(self, block: list[Any], following: Any) -> None:
+        if following is not None and _has_text(following):
             return
-        before_mark = before.find(f"{W}pPr/{W}rPr")
-        if before_mark is not None and any(child.tag in REVISION_CONTAINERS for child in before_mark):
-            return
-        last = block[-1]
-        last_mark = self.paragraph_marks.pop(last)
-        last_mark.getparent().remove(last_mark)
-        self.mark_paragraph(before, "ins")
-        neighbour = _properties_in(before, rejected=True)
-        properties = last.find(f"{W}pPr")
+        first = block[0]
+        properties = first.find(f"{W}pPr")
         if properties is None:
             properties = OxmlElement("w:pPr")
-            last.insert(0, properties)
-        change = properties.find(f"{W}pPrChange")
-        if change is not None:
-            properties.remove(change)
+            first.insert(0, properties)
+        if properties.find(f"{W}pPrChange") is not None:
+            return
         change = self.revisions.mark("pPrChange")
         holder = OxmlElement("w:pPr")
-        holder.extend(neighbour)
+        holder.extend(_properties_in(following, rejected=True) if following is not None else [])
         change.append(holder)
         properties.append(change)
 
@@ -572,9 +559,9 @@ class _Editor:
 
     def change_number(self, paragraph: Any, numbered_like: Any) -> None:
         """The paragraph is numbered by Word on one side only: numbered in the file but not in the
-        other draft (``numbered_like`` None), or the other way round, numbered there as
-        ``numbered_like`` is. A tracked change of its properties (``w:pPrChange``) says so, so that
-        each side counts its numbers as Word does."""
+        other draft (``numbered_like`` None), or the other way round, numbered there as the
+        paragraph whose properties ``numbered_like`` copies. A tracked change of its properties
+        (``w:pPrChange``) says so, so that each side counts its numbers as Word does."""
         properties = paragraph.find(f"{W}pPr")
         if properties is None:
             properties = OxmlElement("w:pPr")
@@ -668,9 +655,8 @@ class _Editor:
             run.addnext(element)
         self.hoist.extend(elements)
 
-    def new_paragraph(self, parts: list[Part], exemplar: Group | None, numbered: bool, kind: str) -> Any:
+    def new_paragraph(self, parts: list[Part], source: Any, numbered: bool, kind: str) -> Any:
         paragraph = OxmlElement("w:p")
-        source = exemplar.paragraphs[-1].find(f"{W}pPr") if exemplar is not None else None
         properties = copy.deepcopy(source) if source is not None else OxmlElement("w:pPr")
         for child in list(properties):
             unnumbered = not numbered and child.tag == f"{W}numPr"
@@ -744,6 +730,10 @@ class _Editor:
                 mark.extend(list(following))
                 following.getparent().remove(following)
                 following = mark.getnext()
+
+
+def _has_text(paragraph: Any) -> bool:
+    return any(node.text for node in paragraph.iter(f"{W}t", f"{W}delText"))
 
 
 def _family(tag: str) -> str:
@@ -861,9 +851,15 @@ def _set_no_number(properties: Any) -> None:
     properties.insert(position, replacement)
 
 
-def _set_number_like(properties: Any, numbered: Any) -> None:
-    """Paragraph properties numbered as the paragraph ``numbered`` is (its list, or its style's)."""
-    source = numbered.find(f"{W}pPr")
+def _snapshot(group: Group) -> Any:
+    """A copy of the properties of a group's paragraph (its last), as they were before any change here."""
+    properties = group.paragraphs[-1].find(f"{W}pPr")
+    return copy.deepcopy(properties) if properties is not None else OxmlElement("w:pPr")
+
+
+def _set_number_like(properties: Any, source: Any) -> None:
+    """Paragraph properties numbered as ``source`` (another paragraph's properties) is: its list, or
+    its style's."""
     numbering = source.find(f"{W}numPr") if source is not None else None
     if numbering is None:
         style = source.find(f"{W}pStyle") if source is not None else None
