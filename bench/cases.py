@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.structure import parse
@@ -32,13 +34,13 @@ def renumbered(parts: list[str]) -> str:
 
 
 def counter_draft(text: str, seed_value: int = 1) -> str:
-    """What a counterparty sends back: values changed in one article in seven, one article
-    deleted, one inserted, one moved, one duty softened, everything renumbered."""
+    """What a counterparty sends back: values changed in one article in seven (by 1 to 30), one
+    article deleted, one inserted, one moved, one duty softened, everything renumbered."""
     rnd = random.Random(seed_value)
     parts = articles(text)
     for index in range(0, len(parts), 7):
         def bump(match: re.Match[str]) -> str:
-            return f"{int(match.group('number')) + rnd.choice((1, 2, 3, 5))}{match.group('unit')}"
+            return f"{int(match.group('number')) + rnd.randint(1, 30)}{match.group('unit')}"
 
         parts[index] = NEGOTIATED.sub(bump, parts[index], count=1)
     for index, part in enumerate(parts):
@@ -52,6 +54,25 @@ def counter_draft(text: str, seed_value: int = 1) -> str:
     return renumbered(parts)
 
 
+def distinct_drafts(text: str, first_seed: int = 100) -> Callable[[int], str]:
+    """The ``i``-th of a series of counter-drafts of ``text`` no two of which are the same (seeds
+    from ``first_seed`` on, a draft equal to an earlier one skipped): every request of a case is
+    then a draft never seen."""
+    found: list[str] = []
+    seen: set[str] = set()
+    seeds = iter(range(first_seed, first_seed + 100_000))
+
+    def draft(index: int) -> str:
+        while len(found) <= index:
+            candidate = counter_draft(text, next(seeds))
+            if candidate not in seen:
+                seen.add(candidate)
+                found.append(candidate)
+        return found[index]
+
+    return draft
+
+
 def long_contract(factor: int = 4) -> str:
     """A contract ``factor`` times as long as seed 003, made of the seeds' articles in turn."""
     target = factor * len(seed("003"))
@@ -62,11 +83,50 @@ def long_contract(factor: int = 4) -> str:
     return renumbered(parts)
 
 
-def cases() -> dict[str, tuple[str, str]]:
-    """The benchmark pairs by name: small, the 003 pair, and the four-times pair."""
+#: A counter-draft of seed 003 written by hand, as a person would (consents, exemptions, duties and
+#: values reworded, an article inserted, one moved, the 節 headings dropped).
+PERSON = Path(__file__).resolve().parent / "data" / "003_counter_person.txt"
+# The values the person chose, which a next round renegotiates (person_draft).
+PERSON_VALUES = (("この変更は30日前まで", "この変更は{notice}日前まで"),
+                 ("解除を希望する日の30日前まで", "解除を希望する日の{cancel}日前まで"),
+                 ("年率6%", "年率{rate}%"))
+
+
+def person_draft(round_number: int | None = None) -> str:
+    """The person's counter-draft of 003; with ``round_number``, a later round of it in which the
+    three values the person wrote (two notice periods and the late interest) are renegotiated,
+    different in every round, the wording edits kept."""
+    text = PERSON.read_text(encoding="utf-8")
+    if round_number is None:
+        return text
+    values = {"notice": 20 + round_number, "cancel": 31 + 2 * round_number, "rate": 3 + round_number % 7}
+    for before, after in PERSON_VALUES:
+        assert before in text, before
+        text = text.replace(before, after.format(**values))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A benchmark pair: the original, the revised text the baseline reads, and the revised text of
+    each request (``None``: the same every time)."""
+
+    original: str
+    revised: str
+    draft: Callable[[int], str] | None = None
+    baseline: bool = True
+
+
+def cases() -> dict[str, Case]:
+    """The benchmark pairs by name: small, the 003 pairs (generated, written by a person, the
+    text with itself), and the four-times pair."""
     long = long_contract(4)
+    original = seed("003")
     return {
-        "small: 001 vs 004": (seed("001"), seed("004")),
-        "003 vs counter-draft": (seed("003"), counter_draft(seed("003"))),
-        "4x 003 vs counter-draft": (long, counter_draft(long)),
+        "small: 001 vs 004": Case(seed("001"), seed("004")),
+        "003 vs counter-draft": Case(original, counter_draft(original), distinct_drafts(original)),
+        "003 vs a person's counter-draft": Case(original, person_draft(), person_draft),
+        "the same draft again (seen before)": Case(original, person_draft(), baseline=False),
+        "003 vs itself": Case(original, original, baseline=False),
+        "4x 003 vs counter-draft": Case(long, counter_draft(long), distinct_drafts(long), baseline=False),
     }
