@@ -330,22 +330,9 @@ def _text_terms(text: str) -> tuple[np.ndarray, np.ndarray]:
 DENSE_CELLS = 1_000_000
 
 
-@functools.lru_cache(maxsize=COUNTS_CACHE_SIZE)
-def _text_weights(text: str) -> dict[str, float]:
-    """The character bigrams of a short text, each with 1 + log(count)."""
-    return {gram: 1.0 + math.log(count) for gram, count in bigrams(text).items()}
-
-
-#: Up to this many pairs of paragraphs (most articles hold one to five), plain Python is faster
-#: than building arrays.
-SMALL_CELLS = 64
-
-
 def _text_cosines(original: Sequence[str], revised: Sequence[str]) -> np.ndarray:
     """TF-IDF cosine of the character bigrams of every text of ``original`` with every one of
     ``revised``, the IDF over both lists."""
-    if len(original) * len(revised) <= SMALL_CELLS:
-        return _small_cosines(original, revised)
     terms = [_text_terms(text) for text in (*original, *revised)]
     weighted = _weighted([keys for keys, _ in terms], [logtf for _, logtf in terms])
     n = len(original)
@@ -354,28 +341,6 @@ def _text_cosines(original: Sequence[str], revised: Sequence[str]) -> np.ndarray
         return np.asarray(rows[:n] @ rows[n:].T, dtype=np.float32)
     matrix = weighted.matrix
     return np.asarray((matrix[:n] @ matrix[n:].T).toarray(), dtype=np.float32)
-
-
-def _small_cosines(original: Sequence[str], revised: Sequence[str]) -> np.ndarray:
-    """:func:`_text_cosines` of a few texts, the same weights computed term by term."""
-    rows = [_text_weights(text) for text in (*original, *revised)]
-    df: Counter[str] = Counter()
-    for row in rows:
-        df.update(row.keys())
-    total = len(rows)
-    idf = {gram: math.log((total + 1) / (count + 1)) + 1.0 for gram, count in df.items()}
-    units = []
-    for row in rows:
-        weights = {gram: weight * idf[gram] for gram, weight in row.items()}
-        length = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
-        units.append({gram: weight / length for gram, weight in weights.items()})
-    n = len(original)
-    scores = np.zeros((n, len(revised)), dtype=np.float32)
-    for o, one in enumerate(units[:n]):
-        for r, two in enumerate(units[n:]):
-            shorter, longer = (one, two) if len(one) <= len(two) else (two, one)
-            scores[o, r] = sum(weight * longer[gram] for gram, weight in shorter.items() if gram in longer)
-    return scores
 
 
 class _Headings:
