@@ -377,11 +377,17 @@ class BudgetSchema(Schema):
     sentences_parsed = fields.Integer(required=True, metadata={
         "minimum": 0, "description": "Sentences GiNZA parsed for this comparison (cached ones not counted)"})
     largest_assignment = fields.Integer(required=True, metadata={
-        "minimum": 0, "description": "Cells of the largest pairing problem solved"})
+        "minimum": 0, "description": (
+            "Cells of the largest pairing problem asked for: articles × articles, or the 項 of two "
+            "paired articles, or two documents' 別紙")})
     degraded = list_of(string(max_chars=NAME_CHARS), description=(
         "Steps that took their cheaper path because a limit was reached: `sentences` (past the "
         "parse limit of 400 sentences a comparison, sentences are read without a parse: no "
-        "party or negation changes, fewer `favours`)"))
+        "party or negation changes, fewer `favours`); `assignment` (past 1,000,000 cells, "
+        "articles pair with their copies, then by number and heading where the texts agree, the "
+        "rest within windows of 128 articles between those pairs, so an edited article moved far "
+        "reads as deleted and inserted; past 250,000 pairs of 項 in one article, equal 項 pair "
+        "in order and the rest by position)"))
 
 
 class MetaSchema(Schema):
