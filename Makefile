@@ -69,6 +69,10 @@ test-deps: nginx
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-writer-nogui) \
 			|| echo "make test-deps: LibreOffice could not be installed; the conversion test skips"; \
 	fi
+	@if command -v soffice > /dev/null && ! /usr/bin/python3 -c "import uno" 2> /dev/null && [ "$$(id -u)" = 0 ]; then \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-uno) \
+			|| echo "make test-deps: python3-uno could not be installed; the accept-all and reject-all tests in LibreOffice skip"; \
+	fi
 	@if ! command -v redis-server > /dev/null && [ "$$(id -u)" = 0 ]; then \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server) \
 			|| echo "make test-deps: redis-server could not be installed; the Redis rate-limit test skips"; \
