@@ -106,3 +106,14 @@ class Contract:
         """The noise inside ``span``, as offsets relative to its start (for ``normalize(drop=…)``)."""
         return [(max(s.start, span.start) - span.start, min(s.end, span.end) - span.start)
                 for s in self.noise if s.start < span.end and s.end > span.start]
+
+    def blanked(self, span: Span) -> str:
+        """The text of ``span`` with its noise (markup, page headers) blanked out, offsets kept."""
+        pieces, position = [], 0
+        text = span.slice(self.text)
+        for start, end in sorted(self.noise_within(span)):
+            start = max(start, position)
+            pieces += [text[position:start], " " * max(end - start, 0)]
+            position = max(position, end)
+        pieces.append(text[position:])
+        return "".join(pieces)

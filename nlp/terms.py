@@ -911,13 +911,8 @@ def diff_terms(original: Sequence[Term], revised: Sequence[Term], *,
 
 def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
     """Terms of an article's body; page headers and other noise inside it are blanked out."""
-    start, end = article.body.start, article.body.end
-    chars = list(contract.text[start:end])
-    for span in contract.noise:
-        for index in range(max(span.start, start), min(span.end, end)):
-            chars[index - start] = " "
-    body = "".join(chars)
-    return extract_terms(body, heading=article.heading or _opening(body), offset=start)
+    body = contract.blanked(article.body)
+    return extract_terms(body, heading=article.heading or _opening(body), offset=article.body.start)
 
 
 #: An article without a heading (第9条　甲及び乙は、…秘密情報を…) names its subject in its

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..budget import Budget
 from ..engine import Engine
-from ..model import Article, Contract, Span
+from ..model import Article, Contract
 from ..result import Change, ChangeKind, TermValue
 from .definitions import definition_changes
 from .favours import VALUE_RULES, Period, Stance, for_court, for_period, for_value, period_kind
@@ -245,7 +245,7 @@ def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
     texts = [_sentence_at(contract.text, at)]
     if article is not None:
         texts += [sentence.text for sentence in
-                  sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]]
+                  sentences(contract.blanked(article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]]
     for roles in _roles_within(texts, parties, engine, budget):
         if PAYING.search(roles.predicate) and (payer := roles.actor or roles.bearer) and payer.single:
             return payer
@@ -275,7 +275,7 @@ def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine,
     article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
     if article is None:
         return None
-    found = sentences(_blanked(contract, article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
+    found = sentences(contract.blanked(article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]
     readings = _roles_within([sentence.text for sentence in found], parties, engine, budget)
     return next((roles.actor for roles in readings if roles.actor), None)
 
@@ -319,8 +319,8 @@ def _make_plan(context: MeaningContext, left: Article, right: Article) -> _Plan:
     favours must be known. A ただし書 and the sentence it qualifies are parsed for their subjects.
     """
     parties = context.parties
-    left_sentences = sentences(_blanked(context.original, left.body), left.body.start)
-    right_sentences = sentences(_blanked(context.revised, right.body), right.body.start)
+    left_sentences = sentences(context.original.blanked(left.body), left.body.start)
+    right_sentences = sentences(context.revised.blanked(right.body), right.body.start)
     pairs = changed_pairs(left_sentences, right_sentences)
     wanted: dict[int, tuple[Sentence, bool]] = {}
     cheap = {id(s): r for s, r in _cheap([s for p in pairs for s in (p.original, p.revised) if s], parties)}
@@ -384,11 +384,3 @@ def _before(found: Sequence[Sentence], sentence: Sentence | None) -> Sentence | 
         if candidate is sentence:
             return found[index - 1] if index else None
     return None
-
-
-def _blanked(contract: Contract, span: Span) -> str:
-    """The text of ``span`` with the document's noise (markup, page headers) blanked, same length."""
-    text = span.slice(contract.text)
-    for start, end in contract.noise_within(span):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text

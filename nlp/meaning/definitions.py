@@ -73,8 +73,8 @@ def definitions(text: str, offset: int = 0) -> list[Definition]:
 def definition_changes(left: Article, right: Article, original: Contract, revised: Contract,
                        parties: Parties) -> list[Change]:
     """Terms defined in both clauses whose definitions differ, or defined on one side only."""
-    before = _by_term(definitions(_blanked(original, left), left.body.start))
-    after = _by_term(definitions(_blanked(revised, right), right.body.start))
+    before = _by_term(definitions(original.blanked(left.body), left.body.start))
+    after = _by_term(definitions(revised.blanked(right.body), right.body.start))
     changes = []
     for term in dict.fromkeys([*before, *after]):
         old, new = before.get(term), after.get(term)
@@ -92,14 +92,6 @@ def definition_changes(left: Article, right: Article, original: Contract, revise
             revised_excerpt=Excerpt(new.body, new.start, new.end) if new else None,
             original_clause=left.label, revised_clause=right.label, term=term, used_in=used_in))
     return changes
-
-
-def _blanked(contract: Contract, article: Article) -> str:
-    """An article's body with the document's noise (markup, page headers) blanked, same length."""
-    text = article.body.slice(contract.text)
-    for start, end in contract.noise_within(article.body):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
 
 
 def _by_term(found: Iterable[Definition]) -> dict[str, Definition]:
