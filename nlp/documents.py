@@ -18,7 +18,7 @@ from typing import Any
 from .errors import InputTooLarge, UnreadableDocument
 from .numbering import ListCounter, read_definitions
 from .pdf import MAGIC_WINDOW, PDF_MAGIC, read_pdf
-from .webpages import is_html, read_html
+from .webpages import decoded_by_bom, is_html, read_html
 
 __all__ = ["DocumentLimits", "Group", "Piece", "View", "WordText", "decode_text", "has_revisions",
            "open_docx", "read_document", "read_docx", "word_text"]
@@ -36,7 +36,6 @@ DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTIT
 # decodes text that is really Shift_JIS, so it goes first; CP932 is Microsoft's Shift_JIS,
 # a superset that also reads ①, ㈱ and NEC special characters.
 FALLBACK_ENCODINGS = ("utf-8", "cp932", "euc_jp")
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # Parts are unpacked in pieces of this size. Asked for a whole part, zipfile inflates all of it
 # in one call before cutting it to the size the zip's directory declares, so a directory that
 # lies (a few bytes declared, gigabytes packed) would cost gigabytes at once.
@@ -70,13 +69,8 @@ class DocumentLimits:
 
 def decode_text(data: bytes, *, name: str) -> str:
     """Text from bytes: UTF-8 or UTF-16 with a BOM, else UTF-8, Shift_JIS (CP932) or EUC-JP."""
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise UnreadableDocument(f"{name}: starts with a {encoding} byte-order mark but is not "
-                                         f"{encoding} text ({error.reason} at byte {error.start}).") from None
+    if (text := decoded_by_bom(data, name=name)) is not None:
+        return text
     if b"\x00" in data[:4096]:
         raise UnreadableDocument(f"{name}: looks like a binary file, not text. Upload .txt, .docx or .pdf.")
     for encoding in FALLBACK_ENCODINGS:

@@ -26,7 +26,7 @@ from .errors import DocumentLimitExceeded, UnreadableDocument
 from .markup import CHECK_EVERY, visible_text
 from .pdf import MAGIC_WINDOW, PDF_MAGIC
 
-__all__ = ["is_html", "read_html"]
+__all__ = ["decoded_by_bom", "is_html", "read_html"]
 
 #: Tags, references and runs of text a page may hold. LibreOffice's HTML of a contract of 68,000
 #: characters (seed 003 four times over) holds 14,313; a page of megabytes of tags is refused once
@@ -102,7 +102,8 @@ def read_html(data: bytes, *, name: str, media_type: str | None = None,
     return visible_text(text, checked)
 
 
-def _decode(data: bytes, *, name: str, media_type: str | None) -> str:
+def decoded_by_bom(data: bytes, *, name: str) -> str | None:
+    """The text of bytes that open with a UTF-8 or UTF-16 byte-order mark; None without one."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
@@ -110,6 +111,12 @@ def _decode(data: bytes, *, name: str, media_type: str | None) -> str:
             except UnicodeDecodeError as error:
                 raise UnreadableDocument(f"{name}: starts with a {encoding} byte-order mark but is not "
                                          f"{encoding} text ({error.reason} at byte {error.start}).") from None
+    return None
+
+
+def _decode(data: bytes, *, name: str, media_type: str | None) -> str:
+    if (text := decoded_by_bom(data, name=name)) is not None:
+        return text
     if b"\x00" in data[:4096]:
         raise UnreadableDocument(f"{name}: looks like a binary file, not a web page. "
                                  "Upload the page as saved by the browser (.html), a .docx, a .pdf or text.")

@@ -34,7 +34,7 @@ from docx.oxml.ns import qn
 
 from ..documents import CELL, MARK, ROW, TEXT, Group, WordText
 from .plan import Edit, NewLine, Plan, label_pattern
-from .wordml import Revisions, clean
+from .wordml import Revisions, append_text, clean
 
 __all__ = ["Sides", "add_comment", "comment_anchor", "edit_document", "max_annotation_id"]
 
@@ -779,14 +779,7 @@ def _run(text: str, properties: Any, *, deleted: bool) -> Any:
     for line_index, line in enumerate(clean(text).split("\n")):
         if line_index:
             run.append(OxmlElement("w:br"))
-        for index, piece in enumerate(line.split("\t")):
-            if index:
-                run.append(OxmlElement("w:tab"))
-            if piece:
-                holder = OxmlElement("w:delText" if deleted else "w:t")
-                holder.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                holder.text = piece
-                run.append(holder)
+        append_text(run, line, deleted=deleted)
     return run
 
 

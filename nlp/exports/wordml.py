@@ -61,7 +61,13 @@ def run(text: str, *, deleted: bool = False, underline: bool = False, bold: bool
         if underline:
             properties.append(OxmlElement("w:u", attrs={qn("w:val"): "single"}))
         element.append(properties)
-    for index, piece in enumerate(clean(text).split("\t")):
+    append_text(element, clean(text), deleted=deleted)
+    return element
+
+
+def append_text(element: OxmlElement, line: str, *, deleted: bool) -> None:
+    """``line`` into the run ``element``: its tabs as ``w:tab``, its text in ``w:t`` (``w:delText``)."""
+    for index, piece in enumerate(line.split("\t")):
         if index:
             element.append(OxmlElement("w:tab"))
         if piece:
@@ -69,7 +75,6 @@ def run(text: str, *, deleted: bool = False, underline: bool = False, bold: bool
             holder.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             holder.text = piece
             element.append(holder)
-    return element
 
 
 def split_paragraphs(text: str) -> list[str]:
