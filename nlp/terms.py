@@ -31,6 +31,7 @@ from .result import Change, ChangeKind, Direction, TermValue
 from .text import normalize_key, parse_number
 
 __all__ = [
+    "TIME_UNITS",
     "CATEGORY_LABELS",
     "Category",
     "Kind",
@@ -742,7 +743,7 @@ BASE_UNITS: dict[Unit, tuple[str, int]] = {
     Unit.TIMES: ("times", 1), Unit.PERSON: ("person", 1),
 }
 
-_TIME_UNITS = frozenset({Unit.YEAR, Unit.MONTH, Unit.WEEK, Unit.DAY, Unit.BUSINESS_DAY,
+TIME_UNITS = frozenset({Unit.YEAR, Unit.MONTH, Unit.WEEK, Unit.DAY, Unit.BUSINESS_DAY,
                          Unit.HOUR, Unit.MINUTE})
 
 #: A clause has one cap and one penalty however it is measured, so 過去6か月分 →
@@ -769,7 +770,7 @@ def _key(term: Term) -> _Key:
 def _group(term: Term) -> tuple[Category, str]:
     if term.category in ONE_MEASURE:
         return term.category, "measure"
-    return term.category, "time" if term.unit in _TIME_UNITS else str(term.unit)
+    return term.category, "time" if term.unit in TIME_UNITS else str(term.unit)
 
 
 #: Pairing weight of an equal value against the words around a term: the words decide

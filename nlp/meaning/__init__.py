@@ -24,6 +24,7 @@ from ..budget import Budget
 from ..engine import Engine
 from ..model import Article, Contract
 from ..result import Change, ChangeKind, TermValue
+from ..terms import TIME_UNITS
 from .definitions import definition_changes
 from .favours import VALUE_RULES, Period, Stance, for_court, for_period, for_value, period_kind
 from .kinds import PROVISO, added_or_removed, sentence_changes
@@ -210,7 +211,6 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
 
 #: Categories whose periods the category alone does not weigh: read by how they are written.
 PERIOD_CATEGORIES = frozenset({"other", "notice_period"})
-TIME_UNITS = frozenset({"year", "month", "week", "day", "business_day", "hour", "minute"})
 
 
 def _period(change: Change, value: TermValue, text: str) -> str | None:
