@@ -8,6 +8,7 @@ __all__ = [
     "DocumentLimitExceeded",
     "EmptyDocument",
     "InputTooLarge",
+    "InvalidDecision",
     "InvalidPairing",
     "InvalidText",
     "UnreadableDocument",
@@ -50,6 +51,10 @@ class DocumentLimitExceeded(UnreadableDocument):
 
 class InvalidPairing(ContractDiffError):
     """A pair or an unpaired article set by hand (``Options.pairs``) that the documents do not allow."""
+
+
+class InvalidDecision(ContractDiffError):
+    """A reader's decision for the merged draft naming a row the comparison does not have, or a row twice."""
 
 
 class DeadlineExceeded(ContractDiffError):

@@ -70,7 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 #: The fields each route's upload form may carry; any other is refused before a file is read.
 FORM_FIELDS = {
     "api.compare_route": ("original", "revised", *COMPARE_OPTIONS, VIEW),
-    "exports.redline_route": ("original", "revised", *COMPARE_OPTIONS, VIEW),
+    "exports.redline_route": ("original", "revised", *COMPARE_OPTIONS, VIEW, "decisions"),
     "drift.drift_route": ("template", "documents", *COMPARE_OPTIONS, VIEW),
 }
 

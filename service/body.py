@@ -216,7 +216,8 @@ def refuse_unknown_form_fields(fields: Mapping[str | None, Collection[str]], *,
     request.max_content_length = max_upload_bytes
     request.max_form_memory_size = max_upload_bytes
     try:
-        names = set(request.form) | set(request.files)
+        # A part without a name comes keyed None: an unknown field too.
+        names = {name or "" for name in (*request.form, *request.files)}
     except RequestEntityTooLarge:
         raise RequestEntityTooLarge(form_too_large(max_upload_bytes)) from None
     unknown = sorted(names - set(allowed))

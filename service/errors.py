@@ -32,6 +32,7 @@ from nlp.errors import (
     DeadlineExceeded,
     EmptyDocument,
     InputTooLarge,
+    InvalidDecision,
     InvalidPairing,
     InvalidText,
     UnreadableDocument,
@@ -111,6 +112,7 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
     EmptyDocument: ProblemType(422, "empty-document", "A document has nothing to compare"),
     UnreadableDocument: ProblemType(422, "unreadable-document", "A document cannot be read"),
     InvalidPairing: ProblemType(422, "invalid-pairing", "A pair set by hand does not fit the documents"),
+    InvalidDecision: ProblemType(422, "invalid-decision", "A decision does not fit the comparison"),
     ContractDiffError: ProblemType(422, "cannot-compare", "The documents cannot be compared"),
     DeadlineExceeded: ProblemType(503, "deadline-exceeded", "The comparison took longer than allowed"),
     # The service

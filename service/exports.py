@@ -2,8 +2,9 @@
 
 The body is a compare request, JSON or uploaded files. ``format`` picks the file: ``docx``
 (the revised contract with Word tracked changes; the uploaded .docx itself when the revised
-draft, or else the original, came as one), ``shinkyu`` (新旧対照表), ``html`` (a standalone
-redline page), ``xlsx`` or ``csv`` (the changes ledger).
+draft, or else the original, came as one; with the body's ``decisions``, the merged draft),
+``shinkyu`` (新旧対照表), ``html`` (a standalone redline page), ``xlsx`` or ``csv`` (the changes
+ledger).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from nlp.documents import View
 from nlp.exports import Draft, Format, export
 
 from .routes import compare_request
-from .schemas import NAME_CHARS, Document, valid_unicode
+from .schemas import NAME_CHARS, Document, RedlineInput, RedlineRequest, valid_unicode
 from .uploads import FORM, upload_view
 
 # A .docx is a zip: what its bytes start with.
@@ -57,11 +58,13 @@ class RedlineQuery(Schema):
 @exports_api.post("/redline")
 def redline_route() -> ResponseReturnValue:
     query = RedlineQuery().load(request.args.to_dict())
-    request_data, comparison = compare_request()
+    request_data, comparison = compare_request(RedlineRequest, json_fields=("decisions",))
+    assert isinstance(request_data, RedlineInput)
     view = upload_view() if request.mimetype == FORM else View.ACCEPTED
     document = export(query.format, comparison, _draft(request_data.original, "original", view),
                       _draft(request_data.revised, "revised", view),
-                      author=query.author or current_app.config["REDLINE_AUTHOR"])
+                      author=query.author or current_app.config["REDLINE_AUTHOR"],
+                      decisions=request_data.decisions)
     response = send_file(io.BytesIO(document.content), mimetype=document.media_type, as_attachment=True,
                          download_name=document.filename, etag=False)
     # The file quotes both contracts: no cache along the way may keep it.

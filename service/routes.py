@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,18 @@ def compare_route() -> ResponseReturnValue:
     return dumper(CompareResponse)(comparison)
 
 
-def compare_request() -> tuple[CompareInput, Comparison]:
-    """The compare request (JSON, or uploaded files) loaded and checked, and the comparison it asks for."""
+def compare_request(schema: type[CompareRequest] = CompareRequest,
+                    json_fields: Collection[str] = ()) -> tuple[CompareInput, Comparison]:
+    """The compare request (JSON, or uploaded files) loaded and checked, and the comparison it asks for.
+
+    ``schema`` reads the body (a request with more fields than the comparison's); a form carries
+    ``json_fields`` as JSON text.
+    """
     config = current_app.config
     budget = request_budget()
     data = read_data(max_depth=config["MAX_JSON_DEPTH"], max_upload_bytes=config["MAX_UPLOAD_BYTES"],
-                     documents=("original", "revised"), options=COMPARE_OPTIONS)
-    request_data = CompareRequest().load(data)
+                     documents=("original", "revised"), options=COMPARE_OPTIONS, json_fields=json_fields)
+    request_data = schema().load(data)
     check_text_limit(request_data, limit=config["MAX_TEXT_CHARS"])
     check_has_text("The original text", request_data.original.text)
     check_has_text("The revised text", request_data.revised.text)

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 from marshmallow.validate import Length, OneOf
 
 from nlp.compare import Options
+from nlp.exports import Decision, Verdict
 from nlp.result import ChangeKind, Direction, Op, Part, Status
 
 from .config import Defaults
@@ -25,9 +26,12 @@ __all__ = [
     "CompareInput",
     "CompareRequest",
     "CompareResponse",
+    "DecisionSchema",
     "Document",
     "HealthResponse",
     "ProblemSchema",
+    "RedlineInput",
+    "RedlineRequest",
 ]
 
 # A text, or any piece of one: a label, a heading, a run of a redline, a term as written.
@@ -183,6 +187,62 @@ class CompareRequest(Schema):
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> CompareInput:
         return CompareInput(**data)
+
+
+#: Characters of a reader's comment on one row.
+COMMENT_CHARS = 10_000
+
+
+class DecisionSchema(Schema):
+    """A reader's decision on one row of the comparison, named by the ids of its two sides."""
+
+    original = fields.String(required=True, allow_none=True, validate=Length(min=1, max=ID_CHARS), metadata={
+        "maxLength": ID_CHARS, "description": "`original.id` of the row (a9, preamble); null for an "
+                                              "article only in the revised draft"})
+    revised = fields.String(required=True, allow_none=True, validate=Length(min=1, max=ID_CHARS), metadata={
+        "maxLength": ID_CHARS, "description": "`revised.id` of the row; null for an article only in the "
+                                              "original"})
+    decision = fields.Enum(Verdict, by_value=True, load_default=None, metadata={
+        "description": "accept (採用): the revised text of the row stands; reject (不採用): the original "
+                       "text stands. Left out: the row stays tracked, for its comment alone"})
+    comment = fields.String(load_default=None, validate=[Length(max=COMMENT_CHARS), valid_unicode],
+                            metadata={"maxLength": COMMENT_CHARS,
+                                      "description": "The reader's comment, a Word comment on the row"})
+
+    @validates_schema
+    def something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("original") is None and data.get("revised") is None:
+            raise ValidationError("Name the row by its `original` id, its `revised` id, or both.")
+        if data.get("decision") is None and not (data.get("comment") or "").strip():
+            raise ValidationError("Give a `decision` (accept or reject), a `comment`, or both.")
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Decision:
+        return Decision(data["original"], data["revised"], data.get("decision"), data.get("comment"))
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineInput(CompareInput):
+    """A redline request: the comparison's, and the reader's decisions for a merged draft."""
+
+    decisions: tuple[Decision, ...] = ()
+
+
+class RedlineRequest(CompareRequest):
+    """Two contract texts to compare and export; with `decisions`, the Word export is the merged draft."""
+
+    decisions = fields.List(
+        fields.Nested(DecisionSchema), load_default=list, validate=Length(max=MANUAL_ITEMS),
+        metadata={"maxItems": MANUAL_ITEMS,
+                  "description": "With format=docx: the merged draft. Per row of the comparison, accept or "
+                  "reject its change and comment on it: accepted rows are written with the revised text and "
+                  "rejected ones with the original, no longer tracked; rows left out keep their tracked "
+                  "changes; each comment is a Word comment on its row. A row the comparison does not have, a "
+                  "row named twice, or another format is a 422 `invalid-decision`."})
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> RedlineInput:
+        return RedlineInput(**{**data, "decisions": tuple(data.get("decisions", ()))})
 
 
 # Response -----------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from .drift import DriftRequest, DriftResponse
 from .errors import PROBLEM_JSON
 from .exports import RedlineQuery
 from .logs import REQUEST_ID_HEADER
-from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema
-from .uploads import FORM, CompareUploadSchema, DriftUploadSchema
+from .schemas import CompareRequest, CompareResponse, HealthResponse, ProblemSchema, RedlineRequest
+from .uploads import FORM, CompareUploadSchema, DriftUploadSchema, RedlineUploadSchema
 
 __all__ = ["build_spec", "render"]
 
@@ -152,12 +152,14 @@ def build_spec() -> APISpec:
                 "revised contract with Word tracked changes (w:ins, w:del and moves) against the original, "
                 "and comments naming the changes: when the revised draft came as a .docx, that file itself "
                 "(its styles, numbering, tables, headers and footers kept, its earlier tracked changes and "
-                "comments beside the new ones), else the original's .docx when it came as one; "
+                "comments beside the new ones), else the original's .docx when it came as one; with "
+                "`decisions`, the merged draft (accepted rows written revised, rejected ones original, "
+                "both untracked; the rest still tracked; the reader's comments as Word comments); "
                 "`shinkyu` a 新旧対照表 (.docx, 改正後 | 改正前, changes "
                 "underlined); `html` a standalone redline page; `xlsx` and `csv` the changes, one row each.",
                 "security": SECURITY,
                 "parameters": [{"in": "query", "schema": RedlineQuery}],
-                "requestBody": _compare_body(),
+                "requestBody": _compare_body(RedlineRequest, RedlineUploadSchema),
                 "responses": {
                     "200": {
                         "description": "The file, as an attachment named after the revised document",
@@ -232,12 +234,12 @@ def _headers(*names: str) -> dict[str, Any]:
     return {name: {"$ref": f"#/components/headers/{name}"} for name in (REQUEST_ID_HEADER, *names)}
 
 
-def _compare_body() -> dict[str, Any]:
+def _compare_body(json: type = CompareRequest, form: type = CompareUploadSchema) -> dict[str, Any]:
     """Two contracts, as JSON texts or as uploaded files."""
     return {
         "required": True,
-        "content": {"application/json": {"schema": CompareRequest},
-                    FORM: {"schema": CompareUploadSchema,
+        "content": {"application/json": {"schema": json},
+                    FORM: {"schema": form,
                            "encoding": {"original": DOCUMENT_PART, "revised": DOCUMENT_PART}}},
     }
 

@@ -73,10 +73,15 @@ class InMemoryRequest(Request):
 
 
 def read_data(*, max_depth: int, max_upload_bytes: int, documents: Collection[str],
-              lists: Collection[str] = (), options: Collection[str] = ()) -> Any:
-    """The request as JSON data: the JSON body, or the form turned into the same shape (415 otherwise)."""
+              lists: Collection[str] = (), options: Collection[str] = (),
+              json_fields: Collection[str] = ()) -> Any:
+    """The request as JSON data: the JSON body, or the form turned into the same shape (415 otherwise).
+
+    A form's fields in ``json_fields`` hold JSON (decisions=[…]), read as the JSON body would have it.
+    """
     if request.mimetype == FORM:
-        return read_form(max_upload_bytes=max_upload_bytes, documents=documents, lists=lists, options=options)
+        return read_form(max_upload_bytes=max_upload_bytes, documents=documents, lists=lists, options=options,
+                         json_fields=json_fields)
     if not request.is_json:
         declared = request.mimetype or "no Content-Type"
         raise UnsupportedMediaType(
@@ -87,7 +92,7 @@ def read_data(*, max_depth: int, max_upload_bytes: int, documents: Collection[st
 
 
 def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Collection[str] = (),
-              options: Collection[str] = ()) -> dict[str, Any]:
+              options: Collection[str] = (), json_fields: Collection[str] = ()) -> dict[str, Any]:
     """The form as ``{"original": {"text", "name"}, …, "options": {…}}``; fields in ``lists`` as lists."""
     # Uploads get their own limit: a .docx weighs more than its text. Text fields may be as long.
     request.max_content_length = max_upload_bytes
@@ -120,6 +125,8 @@ def read_form(*, max_upload_bytes: int, documents: Collection[str], lists: Colle
                 data.setdefault("options", {})[key] = TRUE_FALSE.get(value.strip().lower(), value)
             elif key in documents or key in lists:
                 _put(data, key, {"text": value}, lists)
+            elif key in json_fields:
+                data[key] = _json_option(value)
             else:
                 data[key] = value  # refused by the schema as an unknown field
     return data
@@ -224,6 +231,16 @@ class CompareUploadSchema(Schema):
         "description": "How a .docx with tracked changes (変更履歴) or comments from an earlier round reads: "
                        "`accepted` (the default) with every change accepted, as Word shows it; `original` "
                        "with every change rejected, as it was before them."})
+
+
+class RedlineUploadSchema(CompareUploadSchema):
+    """Two contract files to export, as ``multipart/form-data``; with ``decisions``, the merged draft."""
+
+    decisions = fields.String(metadata={
+        "maxLength": Defaults.MAX_UPLOAD_BYTES,
+        "description": "As `decisions` of the JSON body, written as JSON: "
+                       "[{\"original\": \"a9\", \"revised\": \"a9\", \"decision\": \"reject\", "
+                       "\"comment\": \"…\"}]"})
 
 
 class DriftUploadSchema(Schema):

@@ -57,6 +57,19 @@ def test_one_unknown_field_beside_two_good_files_is_refused_before_they_are_read
     assert documents_read == []
 
 
+@pytest.mark.parametrize("disposition", ['form-data; filename="x.docx"', "form-data; name"])
+def test_a_part_without_a_name_is_an_unknown_field_not_a_500(client, documents_read, disposition):
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="original"; filename="a.docx"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + CONTRACT + (
+            f"\r\n--{boundary}--\r\n").encode()
+    response = client.post("/v1/compare", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"] == {"": ["Unknown field."]}
+    assert documents_read == []
+
+
 def test_a_form_of_known_fields_is_read_as_before(client, documents_read):
     parts = [("original", CONTRACT, "a.docx"), ("revised", CONTRACT, "b.docx"), ("detect_moves", "true", None)]
     assert post_form(client, "/v1/compare", parts).status_code == 200

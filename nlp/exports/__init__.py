@@ -8,19 +8,21 @@ media type and a file name. Each format is one entry of :data:`EXPORTERS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from ..result import Comparison
+from .decisions import Decision, Decisions, InvalidDecision, Verdict
 from .draft import Draft
 from .htmlpage import redline_page
 from .ledger import ledger_csv, ledger_xlsx
 from .shinkyu import shinkyu
 from .tracked import tracked_changes
 
-__all__ = ["EXPORTERS", "Draft", "Export", "Exporter", "Format", "export"]
+__all__ = ["EXPORTERS", "Decision", "Draft", "Export", "Exporter", "Format", "InvalidDecision", "Verdict",
+           "export"]
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,12 +68,27 @@ class Export:
     filename: str
 
 
+# The merged draft's name ends so: the decisions are in it, it is no plain redline.
+MERGED_SUFFIX = "_判断反映.docx"
+
+
 def export(format: Format, comparison: Comparison, original: Draft, revised: Draft, *,
-           author: str, date: datetime | None = None) -> Export:
-    """The comparison as a file of ``format``, named after the revised document."""
+           author: str, date: datetime | None = None, decisions: Sequence[Decision] = ()) -> Export:
+    """The comparison as a file of ``format``, named after the revised document.
+
+    ``decisions`` (Word only) make it the merged draft: see :mod:`.decisions`. Raises
+    :class:`InvalidDecision` for a decision naming no row, a row decided twice, or another format.
+    """
     exporter = EXPORTERS[Format(format)]
-    content = exporter.render(comparison, original, revised, author=author, date=date)
-    return Export(content, exporter.media_type, file_stem(revised.name) + exporter.suffix)
+    if not decisions:
+        content = exporter.render(comparison, original, revised, author=author, date=date)
+        return Export(content, exporter.media_type, file_stem(revised.name) + exporter.suffix)
+    if Format(format) != Format.DOCX:
+        raise InvalidDecision("Decisions make the merged draft, a Word file: send them with format=docx "
+                              f"(this request asked for format={Format(format).value}).")
+    content = tracked_changes(comparison, original, revised, author=author, date=date,
+                              decisions=Decisions(comparison, decisions))
+    return Export(content, exporter.media_type, file_stem(revised.name) + MERGED_SUFFIX)
 
 
 def file_stem(name: str | None) -> str:

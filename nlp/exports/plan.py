@@ -97,6 +97,9 @@ class Plan:
     lines: list[LinePlan]                 # one per base line, in order
     new_lines: list[NewLine]              # sorted by (after, order)
     comments: list[tuple[Clause, int | None, NewLine | None]]  # each article's anchor: base line or new line
+    # The rows (indexes of the comparison's clauses) each base line and each other line belongs to.
+    base_owners: list[set[int]] = field(default_factory=list)
+    other_owners: list[set[int]] = field(default_factory=list)
 
 
 def lines_of(text: str) -> list[tuple[int, int]]:
@@ -415,7 +418,30 @@ class _Planner:
             before = last_article if claimed_base else len(self.base_lines) - 1
             self.write_region(back_base, back_other, before=before)
         self.new_lines.sort(key=lambda line: (line.after, line.order))
-        return Plan(self.base_lines, self.other_lines, self.lines, self.new_lines, comments)
+        base_owners, other_owners = self._owners(regions)
+        return Plan(self.base_lines, self.other_lines, self.lines, self.new_lines, comments,
+                    base_owners, other_owners)
+
+    def _owners(self, regions: Sequence[_Region]) -> tuple[list[set[int]], list[set[int]]]:
+        """The rows each line of either side belongs to: those whose span holds it, and for the base
+        lines an article's region took in (an earlier round's deletions), the region's rows."""
+        base: list[set[int]] = [set() for _ in self.base_lines]
+        other: list[set[int]] = [set() for _ in self.other_lines]
+        index_of = {id(clause): index for index, clause in enumerate(self.comparison.clauses)}
+        for index, clause in enumerate(self.comparison.clauses):
+            base_ref, other_ref = self.base_ref(clause), self.other_ref(clause)
+            if base_ref is not None:
+                for line in self.base_range(base_ref):
+                    base[line].add(index)
+            if other_ref is not None:
+                for line in self.other_range(other_ref):
+                    other[line].add(index)
+        for region in regions:
+            rows = {index_of[id(clause)] for clause in region.members}
+            for line in region.base:
+                if not base[line]:
+                    base[line].update(rows)
+        return base, other
 
     def _write_gaps(self, regions: Sequence[_Region], claimed_base: set[int], claimed_other: set[int],
                     by_other: Sequence[_Region], first_article: int) -> None:

@@ -32,8 +32,9 @@ from docx.text.run import Run
 
 from ..redline import redline
 from ..result import Clause, ClauseRef, Comparison, Op, Part, Segment, Status
+from .decisions import Decisions, Verdict, settled
 from .draft import Draft
-from .onfile import comment_lines, track_further_edits, tracked_on_file
+from .onfile import comment_lines, decision_comment, track_further_edits, tracked_on_file
 from .wordml import Revisions, clean, new_document, run, save
 
 __all__ = ["tracked_changes"]
@@ -129,47 +130,168 @@ def _comment(document: WordDocument, heading: Paragraph, lines: Sequence[str], a
 
 
 def tracked_changes(comparison: Comparison, original: Draft, revised: Draft, *, author: str,
-                    date: datetime | None = None) -> bytes:
+                    date: datetime | None = None, decisions: Decisions | None = None) -> bytes:
     """The revised contract as a .docx whose tracked changes lead back to the original.
 
     When either draft came as a .docx, that file carries the changes (:mod:`.onfile`);
-    otherwise the document is written from the texts.
+    otherwise the document is written from the texts. With ``decisions`` it is the merged
+    draft: the rows decided are written settled, their comments beside them (:mod:`.decisions`).
     """
-    on_file = tracked_on_file(comparison, original, revised, author=author, date=date)
+    decisions = decisions or Decisions(comparison)
+    on_file = tracked_on_file(comparison, original, revised, author=author, date=date, decisions=decisions)
     if on_file is not None:
         return on_file
     document = new_document(f"{revised.name or '修正案'}（変更履歴）")
     document.core_properties.author = clean(author)
     revisions = Revisions(author, date)
     writer = _Writer(document, revisions)
+    comments = _Comments(document, revisions.author)
     clauses = [clause for clause in comparison.clauses if _is_article(clause)]
+    parts = [clause for clause in comparison.clauses if not _is_article(clause)]
     left_bounds = _article_bounds([c.original for c in clauses if c.original is not None])
     right_bounds = _article_bounds([c.revised for c in clauses if c.revised is not None])
     left_front = original.text[:left_bounds[0]] if left_bounds else original.text
     right_front = revised.text[:right_bounds[0]] if right_bounds else revised.text
-    writer.block(redline(left_front, right_front).segments)
+    written = writer.block(_settled_parts(redline(left_front, right_front).segments, 0, 0, parts, decisions))
+    comments.on_parts(written, [p for p in parts if _starts_before(p, left_bounds, right_bounds)], decisions)
 
     gaps = _gaps(revised.text, [c.revised for c in clauses if c.revised is not None])
     sources, names = _move_sources(clauses)
-    _write_move_sources(writer, original, clauses, sources.get(None, ()), names)
+    _write_move_sources(writer, original, clauses, sources.get(None, ()), names, decisions, comments)
     seen_left: set[str] = set()
     seen_right: set[str] = set()
     for index, clause in enumerate(clauses):
         if clause.revised is not None and clause.revised.id not in seen_right:
-            writer.block([Segment(Op.EQUAL, gaps.get(clause.revised.id, ""))])
+            comments.place(writer.block([Segment(Op.EQUAL, gaps.get(clause.revised.id, ""))]))
         segments, last_mark = _clause_redline(clause, original, revised, seen_left, seen_right)
-        move = MOVE_TO if index in names and last_mark == Op.EQUAL else None
+        verdict = decisions.verdict(clause)
+        # A move rejected leaves the article where the original has it, written (and commented)
+        # there by its move source.
+        rejected_move = verdict == Verdict.REJECT and index in names
+        if verdict is not None:
+            # Settled: the revised text (accepted) or the original (rejected).
+            segments, last_mark = ([] if rejected_move else settled(segments, verdict)), Op.EQUAL
+        move = MOVE_TO if index in names and last_mark == Op.EQUAL and verdict is None else None
         written = writer.block(segments, last_mark=last_mark, heading=True, move=move,
                                move_name=names.get(index) if move else None)
-        if written:
-            _comment(document, written[0], comment_lines(clause), revisions.author)
-        _write_move_sources(writer, original, clauses, sources.get(index, ()), names)
+        comments.place(written)
+        if not rejected_move:
+            comments.on_clause(clause, written, decisions)
+        _write_move_sources(writer, original, clauses, sources.get(index, ()), names, decisions, comments)
 
     left_back = original.text[left_bounds[1]:] if left_bounds else ""
     right_back = revised.text[right_bounds[1]:] if right_bounds else ""
-    writer.block(redline(left_back, right_back).segments)
+    if left_bounds or right_bounds:
+        back_parts = [p for p in parts if not _starts_before(p, left_bounds, right_bounds)]
+        written = writer.block(_settled_parts(redline(left_back, right_back).segments,
+                                              left_bounds[1] if left_bounds else 0,
+                                              right_bounds[1] if right_bounds else 0, back_parts, decisions))
+        comments.place(written)
+        comments.on_parts(written, back_parts, decisions)
+    comments.close()
     track_further_edits(document)
     return save(document)
+
+
+def _starts_before(part: Clause, left: tuple[int, int] | None, right: tuple[int, int] | None) -> bool:
+    """The part stands before the articles (表題, 前文), not after them (署名欄, 別紙)."""
+    if part.revised is not None:
+        return right is None or part.revised.start < right[0]
+    assert part.original is not None
+    return left is None or part.original.start < left[0]
+
+
+def _settled_parts(segments: Sequence[Segment], left_at: int, right_at: int, parts: Sequence[Clause],
+                   decisions: Decisions) -> list[Segment]:
+    """The redline of the text before (or after) the articles, the parts decided in it settled.
+
+    A piece of the redline belongs to the part whose span holds it: kept and inserted text by its
+    place in the revised text, deleted text by its place in the original.
+    """
+    decided = [(part, verdict) for part in parts if (verdict := decisions.verdict(part)) is not None]
+    if not decided:
+        return list(segments)
+
+    def verdict_at(op: Op, left: int, right: int) -> Verdict | None:
+        for part, verdict in decided:
+            ref, position = (part.original, left) if op == Op.DELETE else (part.revised, right)
+            if ref is None and op != Op.DELETE and part.original is not None:
+                ref, position = part.original, left
+            if ref is not None and ref.start <= position < max(ref.end, ref.start + 1):
+                return verdict
+        return None
+
+    cuts = sorted({edge for part, _ in decided for ref in (part.original, part.revised) if ref is not None
+                   for edge in (ref.start, ref.end)})
+    found: list[Segment] = []
+    left, right = left_at, right_at
+    for segment in segments:
+        text = segment.text
+        while text:
+            # Cut where a part's span starts or ends, on the side this piece is counted on.
+            position = left if segment.op == Op.DELETE else right
+            following = next((cut for cut in cuts if cut > position), None)
+            size = len(text) if following is None else min(len(text), following - position)
+            piece, text = text[:size], text[size:]
+            verdict = verdict_at(segment.op, left, right)
+            found.extend(settled([Segment(segment.op, piece)], verdict))
+            if segment.op != Op.INSERT:
+                left += size
+            if segment.op != Op.DELETE:
+                right += size
+    return found
+
+
+class _Comments:
+    """The comments of the export: the changes found in each row, and the reader's own.
+
+    A row decided has only the reader's comment; a comment whose row left nothing to stand on
+    (an inserted article rejected) goes on the next paragraph written, saying which row it is.
+    """
+
+    def __init__(self, document: WordDocument, author: str) -> None:
+        self.document = document
+        self.author = author
+        self.waiting: list[list[str]] = []
+        self.last: Paragraph | None = None
+
+    def add(self, paragraph: Paragraph, lines: Sequence[str]) -> None:
+        _comment(self.document, paragraph, lines, self.author)
+
+    def place(self, written: Sequence[Paragraph]) -> None:
+        """Comments waiting for a paragraph go on the first of ``written``."""
+        if written:
+            self.last = written[-1]
+            for lines in self.waiting:
+                self.add(written[0], lines)
+            self.waiting = []
+
+    def on_clause(self, clause: Clause, written: Sequence[Paragraph], decisions: Decisions) -> None:
+        decision = decisions.of(clause)
+        lines = comment_lines(clause) if decision is None or decision.verdict is None else []
+        own = decision_comment(clause, decisions)
+        if written:
+            if own:
+                self.add(written[0], own)
+            if lines:
+                self.add(written[0], lines)
+        elif own:
+            self.waiting.append(decision_comment(clause, decisions, named=True))
+
+    def on_parts(self, written: Sequence[Paragraph], parts: Sequence[Clause], decisions: Decisions) -> None:
+        """The reader's comments on the parts of a block (表題, 前文, 署名欄) go on its first paragraph."""
+        for part in parts:
+            own = decision_comment(part, decisions, named=True)
+            if own and written:
+                self.add(written[0], own)
+            elif own:
+                self.waiting.append(own)
+
+    def close(self) -> None:
+        if self.waiting and self.last is not None:
+            for lines in self.waiting:
+                self.add(self.last, lines)
+        self.waiting = []
 
 
 def _is_article(clause: Clause) -> bool:
@@ -231,10 +353,21 @@ def _move_sources(clauses: Sequence[Clause]) -> tuple[dict[int | None, list[int]
 
 
 def _write_move_sources(writer: _Writer, original: Draft, clauses: Sequence[Clause], moved: Iterable[int],
-                        names: dict[int, str]) -> None:
-    """The moved articles' text where they stood in the original, as move sources."""
+                        names: dict[int, str], decisions: Decisions, comments: _Comments) -> None:
+    """The moved articles' text where they stood in the original, as move sources.
+
+    A move accepted leaves nothing there; a move rejected leaves the original article there, untracked.
+    """
     for index in moved:
-        ref = clauses[index].original
+        clause = clauses[index]
+        ref = clause.original
         assert ref is not None
-        writer.block([Segment(Op.EQUAL, original.text[ref.start:ref.end])], heading=True,
-                     move=MOVE_FROM, move_name=names[index])
+        verdict = decisions.verdict(clause)
+        if verdict == Verdict.ACCEPT:
+            continue
+        written = writer.block([Segment(Op.EQUAL, original.text[ref.start:ref.end])], heading=True,
+                               move=MOVE_FROM if verdict is None else None,
+                               move_name=names[index] if verdict is None else None)
+        comments.place(written)
+        if verdict == Verdict.REJECT:
+            comments.on_clause(clause, written, decisions)

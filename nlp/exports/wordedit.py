@@ -115,7 +115,7 @@ class _Editor:
         self.unnumber: list[tuple[Any, Any]] = []   # w:p, numbered like (None: not numbered)
         self.base_moves: list[tuple[Any, Any, str, str]] = []   # first w:p, last w:p, kind, name
         self.prepared: list[tuple[int, list[tuple[NewLine, list[Part], Any, bool]]]] = []
-        self.written: dict[int, Any] = {}        # id(new line) → its w:p
+        self.written: dict[int, Any] = {}        # id(new line) → its w:p (its w:tr between rows)
         self.ours: list[Any] = []                 # the marks made here
         self.isolate: list[tuple[Any, str]] = []  # runs inside an earlier deletion, to wrap outside it
         self.hoist: list[Any] = []                # new marks to lift out of earlier ones
@@ -635,6 +635,7 @@ class _Editor:
             kind = self.sides.move_other if new.move else self.sides.other
             if rows:
                 element = self.new_row(cursor, parts, kind)
+                self.written[id(new)] = element
             else:
                 element = self.new_paragraph(parts, exemplar, numbered, kind)
                 self.written[id(new)] = element
@@ -897,7 +898,7 @@ def edit_document(document: Any, text: WordText, plan: Plan, other_text: str, *,
                   revisions: Revisions) -> dict[int, Any]:
     """Write ``plan`` into ``document`` (read as ``text``) as tracked changes by ``revisions``' author.
 
-    Returns the paragraphs written for the plan's new lines, by ``id`` of the line.
+    Returns the paragraphs (or table rows) written for the plan's new lines, by ``id`` of the line.
     """
     editor = _Editor(document, text, plan, other_text, Sides.of(base_is_revised), revisions)
     editor.gather()
@@ -918,7 +919,9 @@ def comment_anchor(document: Any, text: WordText, plan: Plan, written: dict[int,
         return group.paragraphs[0], group.paragraphs[-1]
     if new_line is not None and id(new_line) in written:
         paragraph = written[id(new_line)]
-        return paragraph, paragraph
+        if paragraph.tag == f"{W}tr":
+            paragraph = next(paragraph.iter(f"{W}p"), None)
+        return (paragraph, paragraph) if paragraph is not None else None
     return None
 
 
