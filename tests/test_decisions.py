@@ -341,3 +341,25 @@ def test_a_decision_naming_no_row_is_an_invalid_decision_in_the_library(counter)
     original, revised, comparison = counter
     with pytest.raises(InvalidDecision, match="No row"):
         merged(comparison, Draft(original), Draft(revised), [Decision("a1", "a2", Verdict.ACCEPT)])
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_a_part_outside_the_articles_is_decided_like_an_article(engine, as_file):
+    # On a file both drafts read as Word files do (the definitions as a table, cells split by tabs).
+    original = ORIGINAL if as_file else seed_text("000")
+    revised = dev_text("000_counter_otsu").replace("との間で、", "との間で、以下のとおり", 1)
+    assert revised != dev_text("000_counter_otsu")
+    revised_file = styled_contract(revised, "乙修正案") if as_file else None
+    if as_file:
+        revised = read_document(revised_file, name="乙.docx")
+    comparison = compare(original, revised, engine=engine)
+    preamble = next(c for c in comparison.clauses if c.revised is not None and c.revised.id == "preamble")
+    assert any(segment.op != "equal" for segment in preamble.redline)
+    article = changed_in_place(comparison)[0]
+    verdicts = {preamble: Verdict.REJECT, article: Verdict.ACCEPT}
+    data = merged(comparison, Draft(original), Draft(revised, "乙.docx", revised_file),
+                  decisions_for(verdicts, {id(preamble): "前文は原案のとおり"}))
+    accepted_view, rejected_view = merged_texts(comparison, original, revised, verdicts)
+    assert visible(read_document(data, name="m.docx")) == visible(accepted_view)
+    assert visible(read_document(data, name="m.docx", view=View.ORIGINAL)) == visible(rejected_view)
+    assert "前文は原案のとおり" in comments_of(data)
