@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NGINX_PLACES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 # Answers held in memory per request before nginx reads the worker no faster than the client reads.
 ANSWER_BUFFERS = "256 64k"
-# Seconds nginx waits for an answer beyond the deadline of the comparison itself.
+# Seconds nginx waits for an answer beyond the deadline of the comparison itself, unless
+# ANSWER_TIMEOUT_SECONDS sets the wait.
 ANSWER_MARGIN_SECONDS = 10
 # Seconds to wait for gunicorn to load the model and bind its socket.
 STARTUP_SECONDS = 300
@@ -86,7 +87,8 @@ def nginx_config(*, host: str, port: int, socket_path: Path, folder: Path, confi
 
     max_body = max(config["MAX_CONTENT_LENGTH"], config["MAX_UPLOAD_BYTES"])
     deadline = config["REQUEST_DEADLINE_SECONDS"]
-    answer_timeout = math.ceil(deadline) + ANSWER_MARGIN_SECONDS if deadline else 65
+    answer_timeout = config["ANSWER_TIMEOUT_SECONDS"] or (
+        math.ceil(deadline) + ANSWER_MARGIN_SECONDS if deadline else 65)
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     problems = []
     for status, answer in FRONT_STATUSES.items():
@@ -239,7 +241,8 @@ def serve_with_front(nginx: str, host: str, port: int) -> int:
         threading.Thread(target=relay_nginx_log, args=(processes["nginx"].stderr,), daemon=True).start()
         log("info", f"Serving on http://{host}:{port}: nginx in front of gunicorn", front="nginx",
             timeouts={name: config[name] for name in ("HEADER_TIMEOUT_SECONDS", "BODY_TIMEOUT_SECONDS",
-                                                      "SEND_TIMEOUT_SECONDS", "REQUEST_DEADLINE_SECONDS")})
+                                                      "SEND_TIMEOUT_SECONDS", "ANSWER_TIMEOUT_SECONDS",
+                                                      "REQUEST_DEADLINE_SECONDS")})
         while not stopping.is_set():
             exited = [name for name, process in processes.items() if process.poll() is not None]
             if exited:

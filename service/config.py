@@ -64,5 +64,9 @@ class Defaults:
     BODY_TIMEOUT_SECONDS = 10
     #: Seconds the front waits between two writes of an answer to a client that does not read it.
     SEND_TIMEOUT_SECONDS = 30
+    #: Seconds the front waits for a worker's answer (between two reads of it; a sync worker writes
+    #: its answer once done) before it answers 504 itself; 0: REQUEST_DEADLINE_SECONDS + 10, past
+    #: the point where a comparison stops on its own (65 without a deadline).
+    ANSWER_TIMEOUT_SECONDS = 0
     #: Connections one client address may hold open at the front at once (429 beyond them).
     MAX_CONNECTIONS_PER_CLIENT = 64

@@ -153,12 +153,13 @@ def test_a_worker_killed_while_it_holds_a_request_is_a_502_problem_and_is_replac
     assert exchange(front.port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[0] == 200
 
 
-def slow_request() -> bytes:
+def slow_request(case_name: str = "consent dropped, 3,600 articles") -> bytes:
     """A comparison that keeps a worker busy for seconds: make hostile's heaviest case (3,600 articles
-    whose consent was dropped: its pairing and its 400 parsed sentences take well past WORKER_TIMEOUT)."""
+    whose consent was dropped: its pairing and its 400 parsed sentences take well past WORKER_TIMEOUT),
+    or another of its cases by name."""
     from scripts.hostile import CASES, SEEDS, body, pair
 
-    data = body(*pair(next(case for case in CASES if case.name == "consent dropped, 3,600 articles"), SEEDS))
+    data = body(*pair(next(case for case in CASES if case.name == case_name), SEEDS))
     return (f"POST /v1/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n").encode() + data
 
