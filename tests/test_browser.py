@@ -4,7 +4,8 @@ A person uploads seed 000 and the other party's counter-draft, reads the aligned
 table of changes, filters, jumps to a clause, and downloads the Word file with tracked changes;
 steps through the changes with j / k, records 採用 / 不採用 and comments (kept over a reload,
 downloaded as JSON and sent for the merged draft), re-pairs two rows, prints to PDF, and reads
-the page on a phone.
+the page on a phone; uploads a .docx with tracked changes of an earlier round and compares it read
+with the changes accepted, then rejected.
 
 Re-pairing and the merged draft need fields the service's OpenAPI document may not list yet
 (``options.pairs``, the redline's ``decisions``): where it does not, the tests hand the page a
@@ -321,6 +322,148 @@ def test_with_api_keys_the_page_asks_for_one_and_sends_it(browser, engine):
         httpd.shutdown()
         thread.join()
         httpd.server_close()
+
+
+# A Word file with tracked changes from an earlier round ------------------------------------
+
+WORD_XML = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def tracked_word_file(text: str, old: str, new: str, *, author: str = "乙") -> bytes:
+    """``text`` as a .docx, one paragraph a line, where ``old`` (once in it) was replaced by ``new``
+    with tracking on: a w:del of ``old`` and a w:ins of ``new``, as Word writes them."""
+    import docx
+    from docx.oxml import parse_xml
+
+    assert text.count(old) == 1
+    document = docx.Document()
+    for line in text.splitlines():
+        if old not in line:
+            document.add_paragraph(line)
+            continue
+        before, after = line.split(old)
+        paragraph = document.add_paragraph(before)
+        paragraph._p.append(parse_xml(f'<w:del {WORD_XML} w:id="1" w:author="{author}">'
+                                      f'<w:r><w:delText>{old}</w:delText></w:r></w:del>'))
+        paragraph._p.append(parse_xml(f'<w:ins {WORD_XML} w:id="2" w:author="{author}">'
+                                      f'<w:r><w:t>{new}</w:t></w:r></w:ins>'))
+        paragraph.add_run(after)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def earlier_round(tmp_path_factory) -> tuple[Path, Path]:
+    """Seed 000 as text, and 乙's .docx of it with 第4条's 30日前 changed to 60日前 as a tracked change."""
+    folder = tmp_path_factory.mktemp("earlier_round")
+    original, revised = folder / "000_original.txt", folder / "000_乙修正案.docx"
+    original.write_text(seed_text("000"), encoding="utf-8")
+    revised.write_bytes(tracked_word_file(seed_text("000"), "原則として30日前", "原則として60日前"))
+    return original, revised
+
+
+# Chromium does not hand Playwright the body of a form holding files: the page's fetch is watched
+# instead, and each form it sends recorded as route and `view` field.
+RECORD_FORMS = """
+window.sentForms = [];
+const pageFetch = window.fetch;
+window.fetch = function (url, init) {
+  if (init && init.body instanceof FormData) {
+    window.sentForms.push({ route: new URL(url, location.href).pathname, view: init.body.get("view") });
+  }
+  return pageFetch.apply(this, arguments);
+};
+"""
+
+
+def sent_views(page, route: str) -> list[str | None]:
+    """The `view` field of each form the page sent to ``route``, in order (None where it had none)."""
+    return [form["view"] for form in page.evaluate("window.sentForms") if form["route"] == route]
+
+
+def upload_and_compare(page, files: tuple[Path, Path]) -> None:
+    page.locator("#original-file").set_input_files(files[0])
+    page.locator("#revised-file").set_input_files(files[1])
+    page.get_by_role("button", name="比較する").click()
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('比較しました')",
+                           timeout=60_000)
+
+
+def test_the_reading_of_tracked_changes_is_chosen_on_the_page_and_sent_with_the_files(browser, server, earlier_round):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    context.add_init_script(RECORD_FORMS)
+    page = context.new_page()
+    page.goto(f"{server}/")
+    control = page.get_by_role("group", name="変更履歴のあるWordファイルの読み方")
+    control.wait_for()
+    assert ".docx" in page.locator("#view-hint").inner_text() and "変更履歴" in page.locator("#view-hint").inner_text()
+    accepted, rejected = control.get_by_label("変更を承諾した版"), control.get_by_label("変更を元に戻した版")
+    assert accepted.is_checked() and not rejected.is_checked()
+
+    # Accepted (the default): 乙's change of 第4条 is in the revised draft compared.
+    upload_and_compare(page, earlier_round)
+    assert sent_views(page, "/v1/compare") == ["accepted"]
+    assert "1 変更" in page.locator("#summary li").all_inner_texts()
+    row = article_row(page, "第4条")
+    assert row.get_attribute("data-status") == "modified"
+    assert row.locator("td.original del").all_inner_texts() == ["30"]
+    assert row.locator("td.revised ins").all_inner_texts() == ["60"]
+    assert ["仕様変更の通知期限", "第4条", "30日前まで → 60日前まで", "増加", "—"] in change_cells(page)
+    row.get_by_role("button", name="採用", exact=True).click()
+    hashes = sha256(seed_text("000")), hashlib.sha256(earlier_round[1].read_bytes()).hexdigest()
+    assert page.evaluate("Object.keys(localStorage)") == [f"contractdiff:review:{hashes[0]}:{hashes[1]}"]
+
+    # Rejected: the .docx reads as it was before 乙's change, the same as the original.
+    rejected.check()
+    assert accepted.is_checked() is False
+    upload_and_compare(page, earlier_round)
+    assert sent_views(page, "/v1/compare") == ["accepted", "original"]
+    assert "0 変更" in page.locator("#summary li").all_inner_texts()
+    assert article_row(page, "第4条").get_attribute("data-status") == "equal"
+    assert page.locator("#no-changes").is_visible() and page.locator("#changes").is_hidden()
+    assert "変更を元に戻した版で読みました" in page.locator("#status").inner_text()
+
+    # Every download sends the same reading as the comparison on the screen, switched back or not.
+    accepted.check()
+    downloaded = {}
+    for name in ("変更一覧（CSV）", "新旧対照表（Word）"):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=name).click()
+        downloaded[name] = Path(download.value.path()).read_bytes()
+    assert sent_views(page, "/v1/redline") == ["original", "original"]
+    assert "60日前" not in downloaded["変更一覧（CSV）"].decode("utf-8-sig")
+    # Compared again as accepted, the work on that reading is back and the download has 乙's change.
+    upload_and_compare(page, earlier_round)
+    assert page.locator("#decided-count").inner_text() == "判断済み 1/1（採用 1・不採用 0）"
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="変更一覧（CSV）").click()
+    assert sent_views(page, "/v1/redline")[-1] == "accepted"
+    assert "60日前" in Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    context.close()
+
+
+def test_pasted_texts_go_without_a_view_and_a_service_without_the_field_gets_no_control(browser, server):
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{server}/")
+    page.get_by_role("group", name="変更履歴のあるWordファイルの読み方").get_by_label("変更を元に戻した版").check()
+    with page.expect_request("**/v1/compare*") as request:
+        compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))
+    assert "view" not in request.value.post_data_json
+    assert "変更を元に戻した版" not in page.locator("#status").inner_text()
+    context.close()
+
+    spec = the_spec(server)
+    for schema in ("CompareUpload", "RedlineUpload"):
+        spec["components"]["schemas"][schema]["properties"].pop("view", None)
+    context = browser.new_context(locale="ja-JP")
+    serve_spec(context, yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100))
+    page = context.new_page()
+    page.goto(f"{server}/")
+    compare_texts(page, seed_text("000"), dev_text("000_counter_otsu"))  # the page has read the document
+    assert page.locator("#view-options").is_hidden()
+    context.close()
 
 
 # Stepping through the changes, filters, decisions, re-pairing, print and phone -------------

@@ -2,8 +2,9 @@
 // the download buttons send the same inputs to POST /v1/redline?format=…
 // A reader steps through the changed articles (j / k), records 採用 / 不採用 and a comment for
 // each (kept in localStorage under the two documents' SHA-256), and, where the service's OpenAPI
-// document says it can, re-pairs two articles (options.pairs) and downloads the merged draft
-// (decisions). No framework and no build step. Every text from the documents goes in as a text node.
+// document says it can, re-pairs two articles (options.pairs), downloads the merged draft
+// (decisions) and reads an uploaded .docx's tracked changes accepted or rejected (the form field
+// `view`). No framework and no build step. Every text from the documents goes in as a text node.
 "use strict";
 
 (() => {
@@ -25,6 +26,9 @@
   const DECISION_NAMES = Object.fromEntries(DECISIONS);
   const SIDE_NAMES = { original: "原案", revised: "修正案" };
   const COMMENT_CHARS = 2000;
+  // How an uploaded .docx's tracked changes read when the form says nothing: all accepted.
+  const DEFAULT_VIEW = "accepted";
+  const VIEWS = ["accepted", "original"];
 
   function element(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
@@ -98,8 +102,9 @@
   // What the service accepts, read from its OpenAPI document ------------------------------
 
   // The page offers re-pairing and the merged draft only where the service's OpenAPI document
-  // has the fields they send: `pairs` in the compare options, `decisions` in the redline body.
-  const features = { read: false, pairs: { json: false, form: false }, decisions: null };
+  // has the fields they send: `pairs` in the compare options, `decisions` in the redline body;
+  // and the reading of tracked changes where both upload forms take `view` (accepted, original).
+  const features = { read: false, pairs: { json: false, form: false }, decisions: null, view: false };
 
   // A reader of the OpenAPI document as the service writes it (PyYAML's block style): it
   // follows keys by their indentation and reads one-line values; nothing else of YAML is needed.
@@ -168,6 +173,11 @@
     features.pairs.json = Boolean(pairItem && ["original", "revised"].every((key) => spec.keys(properties(pairItem)).includes(key)));
     const upload = spec.schema(spec.at(spec.root, "paths", "/v1/compare", "post", "requestBody", "content", "multipart/form-data", "schema"));
     features.pairs.form = features.pairs.json && spec.keys(properties(upload)).includes("pairs");
+    // view: the compare form's field with both readings in its enum, and the redline form's field
+    // (its enum is an alias of the compare form's, which this reader does not follow).
+    const views = spec.list(spec.at(properties(upload), "view", "enum"));
+    features.view = VIEWS.every((value) => views.includes(value))
+      && spec.keys(properties(body("multipart/form-data"))).includes("view");
 
     // decisions: [{original, revised, decision, comment}], a decision's codes read from its enum.
     const decisions = spec.at(properties(body("application/json")), "decisions");
@@ -192,8 +202,11 @@
   const specRead = fetch("/v1/openapi.yaml")
     .then((response) => (response.ok ? response.text() : Promise.reject(new Error(`HTTP ${response.status}`))))
     .then(readFeatures)
-    .catch(() => { features.read = false; })
-    .finally(() => { if (comparison) showFeatures(); });
+    .catch(() => { features.read = false; features.view = false; })
+    .finally(() => {
+      $("view-options").hidden = !features.view;
+      if (comparison) showFeatures();
+    });
 
   // Inputs and request bodies ---------------------------------------------------------------
 
@@ -222,10 +235,15 @@
       ignore_formatting: $("ignore-formatting").checked,
       detect_moves: $("detect-moves").checked,
     };
-    return { original, revised, options };
+    const view = VIEWS.find((value) => $(`view-${value}`).checked) || DEFAULT_VIEW;
+    return { original, revised, options, view };
   }
 
   const isUpload = (inputs) => Boolean(inputs.original.file || inputs.revised.file);
+
+  // The `view` these inputs are sent with: only a form carries files, and only where the
+  // service takes the field; null otherwise.
+  const sentView = (inputs) => (isUpload(inputs) && features.view ? inputs.view : null);
 
   // The compare body for these inputs: JSON for two texts, a form when a file is uploaded.
   // `pairs` goes in the options, `decisions` beside the documents; a form carries them as JSON.
@@ -247,6 +265,8 @@
       data.append(name, typeof value === "boolean" ? String(value) : JSON.stringify(value));
     }
     if (decisions) data.append("decisions", JSON.stringify(decisions));
+    const view = sentView(inputs);
+    if (view) data.append("view", view);
     return { headers: keyHeaders(), body: data };
   }
 
@@ -281,11 +301,18 @@
 
   // The reader's work, kept in localStorage --------------------------------------------------
 
-  const storageKey = (hashes) => `contractdiff:review:${hashes.original}:${hashes.revised}`;
+  // The key of the work on two documents: their hashes, and the reading of tracked changes when
+  // it is not the default (rejected, the same .docx is another document, with other rows).
+  function storageKey(inputs) {
+    const { hashes } = inputs;
+    const view = sentView(inputs);
+    const suffix = view && view !== DEFAULT_VIEW ? `:view=${view}` : "";
+    return `contractdiff:review:${hashes.original}:${hashes.revised}${suffix}`;
+  }
 
   // The work saved for these two documents, or none.
-  function savedReview(hashes) {
-    const found = { key: storageKey(hashes), pairs: [], decisions: {} };
+  function savedReview(inputs) {
+    const found = { key: storageKey(inputs), pairs: [], decisions: {} };
     try {
       const saved = JSON.parse(localStorage.getItem(found.key) || "null");
       if (saved && typeof saved === "object") {
@@ -353,16 +380,16 @@
     try {
       inputs.hashes = { original: await documentHash(inputs.original), revised: await documentHash(inputs.revised) };
       await specRead;
-      const work = savedReview(inputs.hashes);
+      const work = savedReview(inputs);
       let done = await runComparison(inputs, work.pairs, work);
-      let note = "";
+      let note = sentView(inputs) === "original" ? "変更履歴のあるWordファイルは、変更を元に戻した版で読みました。" : "";
       if (!done.ok && done.status === 422 && done.sentPairs) {
         // The pairs saved for these documents are refused: compare without them.
         showError("");
         done = await runComparison(inputs, [], work);
         if (done.ok) {
           saveReview();
-          note = "保存されていた対応付けは使えなかったため、解除しました。";
+          note += "保存されていた対応付けは使えなかったため、解除しました。";
         }
       }
       if (!done.ok) {
@@ -764,6 +791,7 @@
     const content = {
       original: describe("original"),
       revised: describe("revised"),
+      view: sentView(lastInputs) || undefined,
       pairs: review.pairs,
       decisions: rows.map((row) => ({ original: row.original, revised: row.revised, label: row.label,
         decision: row.decision, comment: row.comment })),
