@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Callable
@@ -54,20 +55,35 @@ def counter_draft(text: str, seed_value: int = 1) -> str:
     return renumbered(parts)
 
 
+#: Seeds in a row that gave no new counter-draft, after which a series has them all: 003 holds a
+#: value in one of the articles counter_draft changes, so its 30 bumps make 30 drafts.
+MAX_REPEATS = 300
+
+
 def distinct_drafts(text: str, first_seed: int = 100) -> Callable[[int], str]:
     """The ``i``-th of a series of counter-drafts of ``text`` no two of which are the same (seeds
     from ``first_seed`` on, a draft equal to an earlier one skipped): every request of a case is
-    then a draft never seen."""
+    then a draft never seen. Past the drafts the seeds can make (MAX_REPEATS seeds in a row
+    without a new one), the series sends them again, each with a line of its own appended
+    (（第N版）, as the soak does): a text never seen as a whole, its articles seen before."""
     found: list[str] = []
     seen: set[str] = set()
-    seeds = iter(range(first_seed, first_seed + 100_000))
+    seeds = itertools.count(first_seed)
+    made: list[int] = []    # how many drafts the seeds made, once they made no more
 
     def draft(index: int) -> str:
+        repeats = 0
         while len(found) <= index:
+            if made:
+                found.append(f"{found[len(found) % made[0]]}\n（第{len(found) + 1}版）")
+                continue
             candidate = counter_draft(text, next(seeds))
             if candidate not in seen:
                 seen.add(candidate)
                 found.append(candidate)
+                repeats = 0
+            elif (repeats := repeats + 1) >= MAX_REPEATS:
+                made.append(len(found))
         return found[index]
 
     return draft
@@ -106,6 +122,20 @@ def person_draft(round_number: int | None = None) -> str:
     return text
 
 
+def other_template_draft(round_number: int | None = None) -> str:
+    """Seed 001, a maintenance contract of another template than 003's terms of service; with
+    ``round_number``, a later round of it in which each value a counterparty would negotiate (its
+    periods: 3年, 6か月, 1年, 30日, 1年) is renegotiated, different in every round, the wording kept."""
+    text = seed("001")
+    if round_number is None:
+        return text
+
+    def renegotiated(match: re.Match[str]) -> str:
+        return f"{int(match.group('number')) + 1 + round_number}{match.group('unit')}"
+
+    return NEGOTIATED.sub(renegotiated, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Case:
     """A benchmark pair: the original, the revised text the baseline reads, and the revised text of
@@ -119,7 +149,7 @@ class Case:
 
 def cases() -> dict[str, Case]:
     """The benchmark pairs by name: small, the 003 pairs (generated, written by a person, the
-    text with itself), and the four-times pair."""
+    text with itself, a contract of another template), and the four-times pair."""
     long = long_contract(4)
     original = seed("003")
     return {
@@ -128,5 +158,7 @@ def cases() -> dict[str, Case]:
         "003 vs a person's counter-draft": Case(original, person_draft(), person_draft),
         "the same draft again (seen before)": Case(original, person_draft(), baseline=False),
         "003 vs itself": Case(original, original, baseline=False),
+        "cross-template: 003 vs 001": Case(original, other_template_draft(), other_template_draft,
+                                           baseline=False),
         "4x 003 vs counter-draft": Case(long, counter_draft(long), distinct_drafts(long), baseline=False),
     }
