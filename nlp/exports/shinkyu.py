@@ -5,7 +5,10 @@ The conventional layout: a title (the contract's own, 業務委託契約書　�
 (the old text) on the right, one row per changed article, the changed wording underlined on both
 sides. An article added has （新設） in the 改正前 column; an article removed has （削る） in the
 改正後 column; an article only renumbered (or moved) is its heading with the number underlined
-and （略） for its unchanged text.
+and （略） for its unchanged text. Within a changed article the heading and the changed 項 are
+printed in full and each unchanged 項 is its number and （略） (２　（略）), read from the
+comparison's paragraph pairs; so is each unchanged 号 of a changed 項 (一　（略）), its 柱書 kept.
+A 項 or 号 whose number alone changed is its numbers, underlined, and （略）.
 
 Japanese lines break as in print: lines that a text file or a PDF wrapped inside a sentence are
 one paragraph again, so the narrow column breaks them where it must; a 項 or 号 wraps under its
@@ -26,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from ..result import Clause, Comparison, Op, Part, Segment, Status
+from ..result import Clause, Comparison, Op, ParagraphPair, ParagraphRef, Part, Segment, Status
 from .draft import Draft
 from .wordml import BODY_SIZE, clean, new_document, run, save
 
@@ -40,9 +43,12 @@ TITLE_SUFFIX = "新旧対照表"
 COLUMN_WIDTH = Mm(80)
 HEADER_SHADE = "D9D9D9"
 # A 項 or 号 number at a line's start (1. ２　（3） 一　・), which the line's wrapped text hangs under.
-ITEM_LABEL = re.compile(r"^(?:[0-9０-９]{1,3}[.．、)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]"
+ITEM_LABEL = re.compile(r"^(?:[0-9０-９]{1,3}[.．、)）]|[0-9０-９]{1,3}(?=　)"
+                        r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]"
                         r"|[一二三四五六七八九十]{1,3}(?=[　 ])|[①-⑳]|[ア-ン](?=[　 ])"
                         r"|[・･·•‧]|[-–](?=[ 　]))[ 　]*")
+# The number a 項 or 号 starts with, and the blanks around it (２　, 1. , 　一　), or "".
+LEADING_LABEL = re.compile(r"[ 　\t]*(?:" + ITEM_LABEL.pattern[1:] + r")?")
 ARTICLE_LABEL = re.compile(r"^(?:\[bookmark:[^\]\n]{0,200}\])?第[0-9０-９一二三四五六七八九十百千]+条")
 # What ends a line that is not wrapped inside a sentence: a sentence, a heading, a list.
 LINE_END = tuple("。．.：:」』）)】〕］]！？!?")
@@ -134,20 +140,190 @@ def _row_lines(clause: Clause, original: Draft, revised: Draft) -> tuple[list, l
         assert clause.original is not None
         text = original.text[clause.original.start:clause.original.end]
         return [[(REMOVED, False)]], side_lines([Segment(Op.DELETE, text)], Op.DELETE)
-    if clause.status == Status.EQUAL:
-        # Renumbered or moved, its text as it was: the heading, the number underlined, and （略）.
-        heading = _heading(clause.redline)
-        new, old = side_lines(heading, Op.INSERT), side_lines(heading, Op.DELETE)
-        for lines in (new, old):
-            if lines:
-                lines[-1].append(("　" + OMITTED, False))
-            else:
-                lines.append([(OMITTED, False)])
-    else:
-        new, old = side_lines(clause.redline, Op.INSERT), side_lines(clause.redline, Op.DELETE)
+    segments = _abridged(clause, original, revised)
+    new, old = side_lines(segments, Op.INSERT), side_lines(segments, Op.DELETE)
     if clause.moved and clause.original is not None:
         new.append([(f"（{clause.original.label}から移動）", False)])
     return new, old
+
+
+def _abridged(clause: Clause, original: Draft, revised: Draft) -> list[Segment]:
+    """The redline of a pair of articles as the table prints it: the heading, each changed 項 in
+    full, each unchanged one as its number and （略）; the heading and （略） when nothing but the
+    heading changed (renumbered, moved, retitled)."""
+    split = _split_heading(clause)
+    if split is None:
+        # A redline not made of its heading and its 項: the heading's first line, or all of it.
+        if clause.status == Status.EQUAL:
+            return _with_omitted(_heading(clause.redline))
+        return list(clause.redline)
+    heading, units = split
+    if clause.status == Status.EQUAL or all(pair.status == Status.EQUAL and not pair.moved
+                                            for pair in clause.paragraphs):
+        return _with_omitted(heading)
+    body: list[Segment] = []
+    for pair, segments in zip(clause.paragraphs, units, strict=True):
+        if body or heading:
+            body.append(Segment(Op.EQUAL, "\n"))
+        body.extend(_paragraph(pair, segments, original, revised))
+    return [*heading, *body]
+
+
+def _with_omitted(heading: Sequence[Segment]) -> list[Segment]:
+    """An article's heading with （略） after it, for its text unchanged."""
+    kept = list(heading)
+    while kept and not kept[-1].text.rstrip(" 　\t\n"):
+        kept.pop()
+    if not kept:
+        return [Segment(Op.EQUAL, OMITTED)]
+    kept[-1] = Segment(kept[-1].op, kept[-1].text.rstrip(" 　\t\n"))
+    return [*kept, Segment(Op.EQUAL, "　" + OMITTED)]
+
+
+def _split_heading(clause: Clause) -> tuple[list[Segment], list[tuple[Segment, ...]]] | None:
+    """The article's redline as the redline of its heading (the label line, none for 前文 and the
+    like) and that of each 項, in the order of ``clause.paragraphs``; None where the article's
+    redline is not its heading and its 項 joined line by line."""
+    units = [pair.redline for pair in clause.paragraphs]
+    if not units:
+        return None
+    body: list[Segment] = []
+    for index, segments in enumerate(units):
+        if index:
+            body.append(Segment(Op.EQUAL, "\n"))
+        body.extend(segments)
+    extra = sum(len(s.text) for s in clause.redline) - sum(len(s.text) for s in body)
+    if extra == 0:
+        heading, rest = [], list(clause.redline)
+    elif extra >= 2:
+        heading, rest = _cut(clause.redline, extra - 1)
+        if not rest or rest[0].op != Op.EQUAL or not rest[0].text.startswith("\n"):
+            return None
+        rest[0] = Segment(Op.EQUAL, rest[0].text[1:])
+    else:
+        return None
+    if any(_side_text(rest, op) != _side_text(body, op) for op in (Op.INSERT, Op.DELETE)):
+        return None
+    return heading, units
+
+
+def _cut(segments: Sequence[Segment], at: int) -> tuple[list[Segment], list[Segment]]:
+    """Segments split after ``at`` characters (counting both sides' text)."""
+    before: list[Segment] = []
+    after: list[Segment] = []
+    for segment in segments:
+        if at >= len(segment.text):
+            before.append(segment)
+            at -= len(segment.text)
+        elif at > 0:
+            before.append(Segment(segment.op, segment.text[:at]))
+            after.append(Segment(segment.op, segment.text[at:]))
+            at = 0
+        else:
+            after.append(segment)
+    return before, [segment for segment in after if segment.text]
+
+
+def _side_text(segments: Iterable[Segment], side: Op) -> str:
+    """One side's text of a redline: INSERT for the new, DELETE for the old."""
+    return "".join(segment.text for segment in segments if segment.op in (Op.EQUAL, side))
+
+
+def _paragraph(pair: ParagraphPair, segments: Sequence[Segment], original: Draft,
+               revised: Draft) -> list[Segment]:
+    """One 項 of a changed article: （略） with its number when unchanged, or in full."""
+    if pair.moved or pair.original is None or pair.revised is None:
+        return list(segments)
+    if pair.status == Status.EQUAL:
+        # Each side's number as its own document writes it (１ or 1 are the same 項).
+        old = _written(original, pair.original)
+        new = _written(revised, pair.revised)
+        return _omitted(_label(old, pair.original), _label(new, pair.revised))
+    renumbered = _renumbered(segments)
+    if renumbered is not None:
+        return renumbered
+    return _items(segments)
+
+
+def _written(draft: Draft, ref: ParagraphRef) -> str:
+    return clean(draft.text[ref.start:ref.end])
+
+
+def _label(text: str, ref: ParagraphRef | None = None) -> str:
+    """The number a 項 or 号 starts with, as written with its blanks; else the 項's label, where a
+    page's list draws the number outside the text; "" for a 項 without one."""
+    written = LEADING_LABEL.match(text)
+    label = written.group() if written else ""
+    if label.strip() or ref is None or not ref.label:
+        return label if label.strip() else ""
+    return ref.label
+
+
+def _omitted(old_label: str, new_label: str) -> list[Segment]:
+    """A 項 or 号 left out: its number on each side (the change between them underlined) and （略）."""
+    # The number is followed by a blank, as in the text: ２　（略）, 1. （略）.
+    old_label, new_label = (label + ("　" if label and label[-1] not in " 　\t" else "")
+                            for label in (old_label, new_label))
+    segments: list[Segment] = []
+    if old_label == new_label:
+        segments.append(Segment(Op.EQUAL, new_label))
+    else:
+        limit = min(len(old_label), len(new_label))
+        head = 0
+        while head < limit and old_label[head] == new_label[head]:
+            head += 1
+        tail = 0
+        while tail < limit - head and old_label[-1 - tail] == new_label[-1 - tail]:
+            tail += 1
+        segments += [Segment(Op.EQUAL, new_label[:head]),
+                     Segment(Op.DELETE, old_label[head:len(old_label) - tail]),
+                     Segment(Op.INSERT, new_label[head:len(new_label) - tail]),
+                     Segment(Op.EQUAL, new_label[len(new_label) - tail:])]
+    segments.append(Segment(Op.EQUAL, OMITTED))
+    return [segment for segment in segments if segment.text]
+
+
+def _renumbered(segments: Sequence[Segment]) -> list[Segment] | None:
+    """A 項 or 号 whose number alone changed (2. → 3.), left out with its numbers; None otherwise."""
+    old, new = _side_text(segments, Op.DELETE), _side_text(segments, Op.INSERT)
+    old_label, new_label = _label(old), _label(new)
+    if old[len(old_label):] != new[len(new_label):] or not old[len(old_label):].strip():
+        return None
+    return _omitted(old_label, new_label)
+
+
+def _items(segments: Sequence[Segment]) -> list[Segment]:
+    """A changed 項 in full but for its unchanged 号 (its 柱書 kept), each its number and （略）."""
+    groups: list[list[Segment]] = []
+    for index, line in enumerate(_joint_lines(segments)):
+        starts = [_side_text(line, side).lstrip(" 　\t") for side in (Op.INSERT, Op.DELETE)]
+        item = index > 0 and all(not text or ITEM_LABEL.match(text) for text in starts) and any(starts)
+        if item or not groups:
+            groups.append(list(line))
+        else:
+            groups[-1] += [Segment(Op.EQUAL, "\n"), *line]
+    kept: list[Segment] = []
+    for index, group in enumerate(groups):
+        if index:
+            kept.append(Segment(Op.EQUAL, "\n"))
+        renumbered = _renumbered(group) if index else None
+        kept.extend(group if renumbered is None else renumbered)
+    return kept
+
+
+def _joint_lines(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """A redline cut at the line breaks both sides keep: each line as the redline of its text."""
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        if segment.op != Op.EQUAL:
+            lines[-1].append(segment)
+            continue
+        for index, piece in enumerate(segment.text.split("\n")):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append(Segment(Op.EQUAL, piece))
+    return lines
 
 
 def _heading(segments: Iterable[Segment]) -> list[Segment]:
