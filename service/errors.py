@@ -3,6 +3,11 @@
 One table maps each exception class to its status, problem type and title: the service's own
 errors, the library's (:mod:`nlp.errors`), marshmallow's validation error and Werkzeug's HTTP
 errors. The most specific class in an exception's MRO wins.
+
+Japanese for people, codes for programs: a request whose Accept-Language prefers Japanese gets
+the ``detail`` in Japanese (:mod:`service.messages_ja` reads it from the English one), and the
+same ``type``, ``title``, ``status`` and ``errors``. Every problem says its language in
+Content-Language and varies on Accept-Language.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ from nlp.errors import (
     UnreadableDocument,
 )
 
+from . import messages_ja
 from .logs import current_request_id, error_fields
+from .messages_ja import ENGLISH, JAPANESE
 
 __all__ = [
     "EDGE_PROBLEMS",
@@ -131,6 +138,9 @@ PROBLEMS: dict[type[BaseException], ProblemType] = {
 # Said instead of the message of an unexpected error, which may quote the documents.
 INTERNAL_DETAIL = "The service failed while handling this request. The error has been logged."
 INVALID_DETAIL = "Some fields of the request are missing or invalid; `errors` says which and why."
+# Said after the cause of a DeadlineExceeded.
+DEADLINE_ADVICE = ("Its deadline is {seconds} s (CONTRACTDIFF_REQUEST_DEADLINE_SECONDS). "
+                   "Retry after the seconds in Retry-After, or split the contract.")
 
 
 def problem_type(error: BaseException) -> ProblemType:
@@ -147,23 +157,38 @@ def problem_type(error: BaseException) -> ProblemType:
     return found
 
 
-def detail(error: BaseException, kind: ProblemType) -> str:
-    """What happened in this occurrence, in words safe to show the client."""
+def detail(error: BaseException, kind: ProblemType, language: str = ENGLISH) -> str:
+    """What happened in this occurrence, in words safe to show the client, in English or Japanese."""
     if isinstance(error, ValidationError):
-        return INVALID_DETAIL
-    if isinstance(error, HTTPException):
-        return error.description or kind.title
-    if kind.status >= 500 and not _says_what_happened(error):
-        return INTERNAL_DETAIL
+        english = INVALID_DETAIL
+    elif isinstance(error, HTTPException):
+        english = error.description or kind.title
+    elif kind.status >= 500 and not _says_what_happened(error):
+        english = INTERNAL_DETAIL
+    else:
+        english = str(error) or kind.title
     if isinstance(error, DeadlineExceeded):
-        return (f"{error} Its deadline is {_deadline_seconds()} s (CONTRACTDIFF_REQUEST_DEADLINE_SECONDS). "
-                "Retry after the seconds in Retry-After, or split the contract.")
-    return str(error) or kind.title
+        seconds = _deadline_seconds()
+        if language == JAPANESE:
+            return (messages_ja.japanese_detail(english, kind.slug, kind.status)
+                    + messages_ja.DEADLINE_ADVICE.format(seconds=seconds))
+        return f"{english} {DEADLINE_ADVICE.format(seconds=seconds)}"
+    if language == JAPANESE:
+        return messages_ja.japanese_detail(english, kind.slug, kind.status)
+    return english
+
+
+def problem_language() -> str:
+    """The language of the problem's ``detail``: Japanese when the request prefers it, else English."""
+    if not has_request_context():
+        return ENGLISH
+    return messages_ja.preferred_language(request.accept_languages)
 
 
 def problem_response(error: BaseException) -> Response:
     """The problem+json response for ``error``, with its status and any headers it carries (Allow)."""
     kind = problem_type(error)
+    language = problem_language()
     if kind.status >= 500 and not _says_what_happened(error):
         # The type and the stack, not the message, which may quote a document; and not as
         # exc_info, which another handler than the service's would print in full.
@@ -173,7 +198,7 @@ def problem_response(error: BaseException) -> Response:
         "type": kind.uri,
         "title": kind.title,
         "status": kind.status,
-        "detail": detail(error, kind),
+        "detail": detail(error, kind, language),
     }
     if has_request_context():
         body["instance"] = request.path
@@ -186,6 +211,8 @@ def problem_response(error: BaseException) -> Response:
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+    response.headers["Content-Language"] = language
+    response.vary.add("Accept-Language")
     if isinstance(error, DeadlineExceeded):
         # By then the requests queued behind this one have had their turn.
         response.headers["Retry-After"] = str(_deadline_seconds())
@@ -232,23 +259,31 @@ EDGE_PROBLEMS: dict[int, tuple[ProblemType, str]] = {
 }
 
 
-def edge_problem(status: int, *, max_body: int | None = None) -> dict[str, Any]:
-    """The problem the edge answers with ``status`` (500's for a status the table lacks)."""
+def edge_problem(status: int, *, max_body: int | None = None, language: str = ENGLISH) -> dict[str, Any]:
+    """The problem the edge answers with ``status`` (500's for a status the table lacks).
+
+    With ``language="ja"``, the same problem with its ``detail`` in Japanese, for a front that
+    answers by the request's Accept-Language.
+    """
     kind, text = EDGE_PROBLEMS.get(status, EDGE_PROBLEMS[500])
-    limit = "the limit" if max_body is None else f"{max_body:,} bytes"
-    return {"type": kind.uri, "title": kind.title, "status": status, "detail": text.format(max_body=limit)}
+    if language == JAPANESE:
+        said = messages_ja.edge_detail(status if status in EDGE_PROBLEMS else 500, max_body)
+    else:
+        said = text.format(max_body="the limit" if max_body is None else f"{max_body:,} bytes")
+    return {"type": kind.uri, "title": kind.title, "status": status, "detail": said}
 
 
 def write_gunicorn_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
     """``gunicorn.util.write_error`` answering a problem instead of an HTML page; ``mesg`` is not sent.
 
-    gunicorn's message quotes what it could not parse (the request line, a header).
+    gunicorn's message quotes what it could not parse (the request line, a header). The request
+    was not read, so neither was its Accept-Language: the detail is English.
     """
     from gunicorn import util
 
     body = json.dumps(edge_problem(status_int)).encode()
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: {PROBLEM_JSON}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+            f"Content-Language: {ENGLISH}\r\nContent-Length: {len(body)}\r\n\r\n").encode("latin-1")
     util.write_nonblock(sock, head + body)
 
 
