@@ -23,6 +23,7 @@ from test_word_files import (
     WN,
     form,
     libreoffice,
+    moved_up,
     needs_libreoffice,
     styled_contract,
     visible,
@@ -253,10 +254,7 @@ def test_libreoffice_resolves_the_merged_file_to_the_same_two_drafts(on_file, tm
 
 def test_on_the_file_a_moved_article_rejected_goes_back_and_accepted_stays(engine):
     text = seed_text("000")
-    articles = parse(text).articles
-    article, before = articles[14].span, articles[4].span.start
-    moved_text = (text[:before] + article.slice(text).replace("第三者に譲渡", "第三者に承諾なく譲渡") + "\n\n"
-                  + text[before:article.start] + text[article.end:])
+    moved_text = moved_up(text)
     original_file = styled_contract(text, "甲案")
     original = read_document(original_file, name="甲案.docx")
     data = styled_contract(moved_text, "乙修正案")

@@ -342,15 +342,18 @@ def test_libreoffice_accepting_and_rejecting_every_change_gives_the_two_drafts(b
 # A moved article ---------------------------------------------------------------------------------
 
 
+def moved_up(text: str) -> str:
+    """``text`` (seed 000) with its 第15条 moved up before 第5条, one phrase in it changed."""
+    articles = parse(text).articles
+    article, before = articles[14].span, articles[4].span.start
+    return (text[:before] + article.slice(text).replace("第三者に譲渡", "第三者に承諾なく譲渡") + "\n\n"
+            + text[before:article.start] + text[article.end:])
+
+
 @pytest.fixture(scope="module")
 def moved(engine):
     """The revised file with its 第15条 moved up before 第5条 (and one phrase in it changed)."""
-    text = seed_text("000")
-    articles = parse(text).articles
-    article, before = articles[14].span, articles[4].span.start
-    moved_text = (text[:before] + article.slice(text).replace("第三者に譲渡", "第三者に承諾なく譲渡") + "\n\n"
-                  + text[before:article.start] + text[article.end:])
-    data = styled_contract(moved_text, "接続契約（乙修正案）")
+    data = styled_contract(moved_up(seed_text("000")), "接続契約（乙修正案）")
     revised = read_document(data, name="moved.docx")
     comparison = compare(ORIGINAL, revised, engine=engine)
     assert [clause.original.label for clause in comparison.clauses if clause.moved] == ["第15条"]

@@ -99,8 +99,7 @@ def settled(segments: Sequence[Segment], verdict: Verdict | None) -> list[Segmen
     if verdict is None:
         return list(segments)
     dropped = Op.DELETE if verdict == Verdict.ACCEPT else Op.INSERT
-    kept = [Segment(Op.EQUAL, segment.text) for segment in segments if segment.op != dropped and segment.text]
-    return kept
+    return [Segment(Op.EQUAL, segment.text) for segment in segments if segment.op != dropped and segment.text]
 
 
 class Settler:

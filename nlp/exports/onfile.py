@@ -154,9 +154,9 @@ def _settle(comparison: Comparison, document: Any, text: WordText, lines: Any, w
                 own(paragraph, owners)
         elif new.after >= 0:
             inline.setdefault(new.after, set()).update(owners)
+    group_starts = [group.start for group in text.groups]
     for after, owners in inline.items():
-        start = lines.base_lines[after][0]
-        index = bisect.bisect_right([group.start for group in text.groups], start) - 1
+        index = bisect.bisect_right(group_starts, lines.base_lines[after][0]) - 1
         if index >= 0:
             for paragraph in text.groups[index].paragraphs:
                 own(paragraph, owners | paragraph_owners.get(paragraph, set()))
