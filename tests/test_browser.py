@@ -269,7 +269,9 @@ def test_an_unreadable_file_shows_the_services_problem(browser, server, tmp_path
     page.get_by_role("button", name="比較する").click()
     alert = page.get_by_role("alert")
     alert.wait_for()
-    assert alert.inner_text().startswith("scan.docx: ")
+    # The page asks for Japanese details, and the service names the file and what it takes.
+    assert alert.inner_text().startswith("「scan.docx」は名前が .docx ですが")
+    assert "文字情報のある PDF" in alert.inner_text()
     context.close()
 
 
@@ -312,7 +314,7 @@ def test_with_api_keys_the_page_asks_for_one_and_sends_it(browser, engine):
         page.locator("#revised-text").fill(dev_text("000_counter_otsu"))
         page.get_by_role("button", name="比較する").click()
         page.get_by_role("alert").wait_for()
-        assert page.get_by_role("alert").inner_text().startswith("This route needs an API key")
+        assert page.get_by_role("alert").inner_text().startswith("この操作には API キーが要ります")
         page.get_by_label("APIキー").fill("page-key-0123456789abcdef")
         page.get_by_role("button", name="比較する").click()
         page.wait_for_selector("#clauses tbody tr", timeout=60_000)
@@ -774,6 +776,15 @@ def test_the_merged_draft_sends_the_decisions_once_the_service_takes_them(browse
     assert download.value.suggested_filename.endswith(".docx")
     sent = redline.bodies[-1]["decisions"]
     assert [(item["original"], item["revised"]) for item in sent] == [("a4", "a4"), ("a8", None)]
+    if live:  # the merged draft itself: the rejected deletion of 第8条 kept untracked, with its comment
+        assert "判断反映" in download.value.suggested_filename
+        with zipfile.ZipFile(download.value.path()) as docx:
+            body = etree.fromstring(docx.read("word/document.xml"))
+            comments = docx.read("word/comments.xml").decode()
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        assert "禁止事項は残す" in comments
+        assert "禁止事項" in "".join(t.text or "" for t in body.iter(f"{w}t"))
+        assert "禁止事項" not in "".join(t.text or "" for t in body.iter(f"{w}delText"))
     if not live:  # the codes the document's enum gives
         assert sent == [{"original": "a4", "revised": "a4", "decision": "accepted"},
                         {"original": "a8", "revised": None, "decision": "rejected", "comment": "禁止事項は残す"}]

@@ -220,7 +220,10 @@
   function keyHeaders() {
     const field = $("api-key");
     const key = field ? field.value.trim() : "";
-    return key ? { "X-API-Key": key } : {};
+    // The problems' details come in Japanese; their type and title stay the API's.
+    const headers = { "Accept-Language": "ja" };
+    if (key) headers["X-API-Key"] = key;
+    return headers;
   }
 
   function readInputs() {
