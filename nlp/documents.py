@@ -67,12 +67,17 @@ class DocumentLimits:
     pdf_memory_bytes: int = 1024 * 1024 * 1024 # the address space of the process reading a PDF
 
 
+# What an upload may be, said where a file is refused for what it is.
+ACCEPTED_FILES = ("Upload a Word document (.docx), a PDF with a text layer (.pdf), a web page (.html, .htm) "
+                  "or text (.txt, .md; UTF-8, UTF-16, Shift_JIS or EUC-JP).")
+
+
 def decode_text(data: bytes, *, name: str) -> str:
     """Text from bytes: UTF-8 or UTF-16 with a BOM, else UTF-8, Shift_JIS (CP932) or EUC-JP."""
     if (text := decoded_by_bom(data, name=name)) is not None:
         return text
     if b"\x00" in data[:4096]:
-        raise UnreadableDocument(f"{name}: looks like a binary file, not text. Upload .txt, .docx or .pdf.")
+        raise UnreadableDocument(f"{name}: looks like a binary file, not text. {ACCEPTED_FILES}")
     for encoding in FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -478,7 +483,7 @@ def read_document(data: bytes, *, name: str, limits: DocumentLimits | None = Non
                                  "Upload the PDF itself, a .docx or plain text.")
     if name.lower().endswith((".docx", ".doc", ".xlsx")):
         raise UnreadableDocument(f"{name}: is named like a {name.rsplit('.', 1)[-1]} file but its content is "
-                                 "not a Word document. Upload .docx, .pdf or plain text.")
+                                 f"not a Word document. {ACCEPTED_FILES}")
     if is_html(data, name=name, media_type=media_type):
         return read_html(data, name=name, media_type=media_type, check=check)
     return decode_text(data, name=name)
