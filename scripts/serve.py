@@ -92,9 +92,8 @@ def nginx_config(*, host: str, port: int, socket_path: Path, folder: Path, confi
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     problems = []
     for status, answer in FRONT_STATUSES.items():
-        body = json.dumps(edge_problem(answer, max_body=max_body))
-        # No quote or $ may reach nginx's string: both are written as JSON escapes.
-        body = body.replace("'", "\\u0027").replace("$", "\\u0024")
+        english, japanese = (_nginx_string(edge_problem(answer, max_body=max_body, language=language))
+                             for language in ("en", "ja"))
         problems.append(f"""
         error_page {status} ={answer} /_problems/{status};
         location = /_problems/{status} {{
@@ -102,7 +101,10 @@ def nginx_config(*, host: str, port: int, socket_path: Path, folder: Path, confi
             default_type application/problem+json;
             add_header X-Content-Type-Options nosniff always;
             add_header Cache-Control no-store always;
-            return {answer} '{body}';
+            add_header Content-Language $problem_language always;
+            add_header Vary Accept-Language always;
+            if ($problem_language = ja) {{ return {answer} '{japanese}'; }}
+            return {answer} '{english}';
         }}""")
     user = "user www-data www-data;" if os.geteuid() == 0 else ""
     return f"""# Written by scripts/serve.py for this run; see its docstring for why each value.
@@ -150,6 +152,13 @@ http {{
     proxy_send_timeout 30s;
     proxy_read_timeout {answer_timeout}s;
 
+    # The language of the problems above: Japanese when the first language the client lists is
+    # (ja, ja-JP), as the page sends it; nginx reads no quality values.
+    map $http_accept_language $problem_language {{
+        default en;
+        "~*^\\s*ja(-[a-z0-9]+)?\\s*([,;]|$)" ja;
+    }}
+
     upstream gunicorn {{ server unix:{socket_path}; }}
 
     server {{
@@ -164,6 +173,12 @@ http {{
     }}
 }}
 """
+
+
+def _nginx_string(problem: Mapping[str, Any]) -> str:
+    """A problem as JSON fit for a single-quoted nginx string: no quote or $ reaches it unescaped."""
+    body = json.dumps(problem, ensure_ascii=False)
+    return body.replace("\\", "\\\\").replace("'", "\\u0027").replace("$", "\\u0024")
 
 
 def log(level: str, message: str, **fields: Any) -> None:

@@ -31,6 +31,7 @@ from nlp.result import Clause, Comparison, Op, Segment, Status
 
 from .batch import IN_PROCESS, ClusterUnavailable, collect_sources, read_template, run_batch
 from .drift import DocumentDriftSchema, DriftReport, DriftResponse
+from .messages_ja import document_error
 from .report import render_csv, render_html
 from .schemas import CompareResponse
 
@@ -136,7 +137,7 @@ def run_drift(args: argparse.Namespace) -> int:
             stream.write(json.dumps({"index": index, **schema.dump(result)}, ensure_ascii=False) + "\n")
             stream.flush()
             if result.error:
-                tqdm.write(f"読めずに飛ばしました：{result.error}", file=sys.stderr)
+                tqdm.write(f"読めずに飛ばしました：{document_error(result.error)}", file=sys.stderr)
             progress.update()
 
         try:

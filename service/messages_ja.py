@@ -28,6 +28,7 @@ __all__ = [
     "JAPANESE",
     "PHRASES",
     "Phrase",
+    "document_error",
     "edge_detail",
     "japanese_detail",
     "preferred_language",
@@ -224,6 +225,13 @@ PHRASES: tuple[Phrase, ...] = (
     # The upload's limits (service.uploads), around the message of the limit itself.
     _phrase(r"(?P<message>.+) \(The limit is the setting (?P<setting>CONTRACTDIFF_\w+)\.\)",
             "{message}（この上限は設定 {setting} で決まります。）"),
+    # A file of a batch (service.batch): its reason from the system, or a fault of ours.
+    _phrase(r"{name}: cannot be read \((?P<reason>.+)\)\.",
+            "「{name}」を開けませんでした（システムの理由：{reason}）。ファイルがあるか、読む権限があるかを"
+            "確かめてください。"),
+    _phrase(r"{name}: failed \((?P<reason>.+)\)\. This is a fault of contractdiff; please report it\.",
+            "「{name}」の比較中に、このサービスの不具合が起きました（{reason}）。ほかの文書の結果は"
+            "そのまま使えます。この不具合を管理者に報告してください。"),
     # What a file is (nlp.documents, nlp.webpages, nlp.pdf)
     _phrase(r"{name}: is empty\.",
             "「{name}」は空のファイル（0 バイト）です。中身のあるファイルを選んでください。"),
@@ -485,6 +493,11 @@ def translate(message: str) -> str | None:
         if said is not None:
             return said
     return None
+
+
+def document_error(message: str) -> str:
+    """The Japanese of why one document of a drift check could not be compared (its ``error``)."""
+    return japanese_detail(message, "unreadable-document", 422)
 
 
 def japanese_detail(message: str, slug: str, status: int) -> str:

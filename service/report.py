@@ -18,6 +18,8 @@ from typing import Any
 from nlp.exports.csvsafe import SafeWriter
 from nlp.exports.labels import summary_note
 
+from .messages_ja import document_error
+
 __all__ = ["CSV_COLUMNS", "render_csv", "render_html"]
 
 Report = Mapping[str, Any]
@@ -72,9 +74,14 @@ def render_csv(report: Report) -> str:
             " ".join(ref["label"] for ref in document["missing"]),
             " ".join(entry["document"]["label"] for entry in document["extra"]),
             " ".join(entry["template"]["label"] for entry in document["modified"]),
-            document["error"] or "",
+            _error(document),
         ])
     return out.getvalue()
+
+
+def _error(document: Mapping[str, Any]) -> str:
+    """Why the document could not be compared, in Japanese; empty when it was."""
+    return document_error(document["error"]) if document["error"] else ""
 
 
 def _term_changes(document: Mapping[str, Any]) -> int:
@@ -270,7 +277,7 @@ def _documents_table(documents: Sequence[Mapping[str, Any]]) -> str:
         rows.append(
             f'<tr><td><a href="#doc-{index}">{escape(document["name"])}</a></td>{drift_cell}{template_cell}'
             + "".join(f'<td data-value="{n}">{n}</td>' for n in counts)
-            + f'<td class="error">{escape(document["error"] or "")}</td></tr>')
+            + f'<td class="error">{escape(_error(document))}</td></tr>')
     return (f'<table class="sortable"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
@@ -279,7 +286,7 @@ def _document_detail(index: int, document: Mapping[str, Any]) -> str:
     name = escape(document["name"])
     if document["error"]:
         return (f'<article id="doc-{index}"><h3>{name}</h3>'
-                f'<p class="error">{escape(document["error"])}</p></article>')
+                f'<p class="error">{escape(_error(document))}</p></article>')
     parts = [f'<article id="doc-{index}"><h3>{name} <small>乖離度 {document["drift"]:.3f}</small></h3>']
     if document.get("same_template") is False:
         parts.append(f'<p class="other">雛形の条のうち、半分以上をそのまま残した条は'

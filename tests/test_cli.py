@@ -91,7 +91,7 @@ def test_drift_writes_a_csv_row_per_document(drift_run):
     counter = rows[1]
     assert (counter["欠落"], counter["追加"], counter["欠落した条"], counter["追加された条"]) == (
         "1", "1", "第8条", "第6条")
-    assert rows[-1]["乖離度"] == "" and "not a Word document" in rows[-1]["エラー"]
+    assert rows[-1]["乖離度"] == "" and "中身は Word 文書（.docx）ではありません" in rows[-1]["エラー"]
 
 
 def test_drift_writes_a_self_contained_html_page(drift_run):
@@ -101,7 +101,7 @@ def test_drift_writes_a_self_contained_html_page(drift_run):
     assert 'href="#doc-1"' in page and 'id="doc-1"' in page
     assert "<del>5</del><ins>3</ins>" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "e_corrupt.docx: is named like a docx file" in page
+    assert "e_corrupt.docx」は名前が .docx ですが" in page
 
 
 def test_the_html_report_reads_in_japanese(drift_run):
@@ -112,7 +112,7 @@ def test_the_html_report_reads_in_japanese(drift_run):
     assert not [word for word in ("Lacks", "drift", "documents", "Formatting only", "missing") if word in shown]
 
 
-def test_a_missing_file_is_reported_and_the_others_complete(tmp_path):
+def test_a_missing_file_is_reported_and_the_others_complete(tmp_path, capsys):
     given = tmp_path / "a.txt"
     given.write_text(dev_text("000_counter_otsu"), encoding="utf-8")
     status = main(["drift", "--template", TEMPLATE, str(given), str(tmp_path / "gone.txt"),
@@ -120,7 +120,9 @@ def test_a_missing_file_is_reported_and_the_others_complete(tmp_path):
     found = documents(read_report(tmp_path))
     assert status == 0
     assert found["a.txt"]["drift"] > 0.1
-    assert "cannot be read" in found["gone.txt"]["error"]
+    assert "cannot be read" in found["gone.txt"]["error"]  # the JSON keeps the English
+    # The person at the terminal reads it in Japanese.
+    assert "gone.txt」を開けませんでした（システムの理由：No such file or directory）" in capsys.readouterr().err
 
 
 def test_an_unreadable_template_stops_before_any_work(tmp_path, capsys):

@@ -3,7 +3,8 @@
 Python's urllib reads the 413 of a 5 MB JSON body (the app's, naming MAX_CONTENT_LENGTH) and of a
 20 MB one (nginx's, naming the largest body of any route); a header too large, a request line
 that is not HTTP, a URL too long, a transfer coding nginx does not read, a path of nginx's own and
-one connection more than MAX_CONNECTIONS_PER_CLIENT are problems too, and so are the 500 of a
+one connection more than MAX_CONNECTIONS_PER_CLIENT are problems too (with Japanese details when
+the client's first language is Japanese), and so are the 500 of a
 worker killed on its timeout (5 s here) and the 502 of workers killed while they hold a request
 (replaced by gunicorn); headers or a body sent too slowly are cut off without an answer; no query
 string reaches the log.
@@ -46,14 +47,20 @@ def front():
             yield server
 
 
-def post(port: int, size: int) -> tuple[int, str, dict]:
-    """POST ``size`` bytes of JSON with urllib; the refusal's status, content type and problem."""
+def refusal(port: int, size: int, **headers: str) -> tuple[int, dict, dict]:
+    """POST ``size`` bytes of JSON with urllib; the refusal's status, headers and problem."""
     request = urllib.request.Request(f"http://{HOST}:{port}/v1/compare?author={SECRET}", data=b"{" * size,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **headers})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=60)
     with refused.value as answer:
-        return answer.code, answer.headers["Content-Type"], json.loads(answer.read())
+        return answer.code, dict(answer.headers), json.loads(answer.read())
+
+
+def post(port: int, size: int) -> tuple[int, str, dict]:
+    """The refusal of ``size`` bytes of JSON: its status, content type and problem."""
+    status, headers, problem = refusal(port, size)
+    return status, headers["Content-Type"], problem
 
 
 def exchange(port: int, data: bytes, *, wait: float = 10) -> tuple[int, str, dict]:
@@ -78,6 +85,21 @@ def test_a_20_mb_body_gets_the_fronts_413_naming_the_largest_body(front):
     status, content_type, problem = post(front.port, 20_000_000)
     assert (status, content_type) == (413, "application/problem+json")
     assert "10,485,760 bytes" in problem["detail"] and "CONTRACTDIFF_MAX_UPLOAD_BYTES" in problem["detail"]
+
+
+def test_the_fronts_own_answers_come_in_japanese_when_asked(front):
+    _, headers, english = refusal(front.port, 20_000_000)
+    assert headers["Content-Language"] == "en"
+    status, headers, problem = refusal(front.port, 20_000_000, **{"Accept-Language": "ja,en;q=0.8"})
+    assert (status, headers["Content-Type"], headers["Content-Language"]) == (413, "application/problem+json", "ja")
+    assert "10,485,760 バイト" in problem["detail"]
+    assert {key: value for key, value in problem.items() if key != "detail"} == \
+        {key: value for key, value in english.items() if key != "detail"}
+    # nginx's own 404, the same way.
+    answered, _, problem = exchange(front.port, b"GET /_problems/502 HTTP/1.1\r\nHost: x\r\n"
+                                                b"Accept-Language: ja-JP\r\nConnection: close\r\n\r\n")
+    assert answered == 404 and problem["type"].endswith("/not-found")
+    assert any("\u3040" <= character <= "\u30ff" for character in problem["detail"])
 
 
 @pytest.mark.parametrize("data, status, slug", [
