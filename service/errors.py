@@ -254,8 +254,8 @@ EDGE_PROBLEMS: dict[int, tuple[ProblemType, str]] = {
     503: (ProblemType(503, "unavailable", "The service is unavailable"),
           "The service is starting, stopping or overloaded. Retry in a few seconds."),
     504: (ProblemType(504, "gateway-timeout", "The service took too long to answer"),
-          "No answer came within the time the front waits for one (REQUEST_DEADLINE_SECONDS "
-          "and a margin). Retry later, or split the contract."),
+          "No answer came within the time the front waits for one (ANSWER_TIMEOUT_SECONDS; by "
+          "default REQUEST_DEADLINE_SECONDS and a margin). Retry later, or split the contract."),
 }
 
 

@@ -535,7 +535,8 @@ EDGE_DETAILS: dict[int, str] = {
     501: FALLBACKS["not-implemented"],
     502: FALLBACKS["bad-gateway"],
     503: FALLBACKS["unavailable"],
-    504: "前段（nginx）が待つ時間（REQUEST_DEADLINE_SECONDS と余裕分）のうちに応答がありませんでした。"
+    504: "前段（nginx）が待つ時間（ANSWER_TIMEOUT_SECONDS。既定では REQUEST_DEADLINE_SECONDS と余裕分）の"
+         "うちに応答がありませんでした。"
          "しばらくしてから送り直すか、契約書を分けてください。",
 }
 
