@@ -497,3 +497,30 @@ def test_a_change_needing_only_its_subject_parses_the_revised_sentence_alone(eng
     result = compare(original, revised, engine=engine)
     assert [c.kind for c in result.changes] == [ChangeKind.CONSENT]
     assert result.meta["budget"]["sentences_parsed"] == 1
+
+
+def test_a_sentence_differing_only_in_its_figures_is_read_from_the_one_parsed_before(engine):
+    from nlp.meaning import roles
+
+    roles.clear_cache()
+    notice = "乙の責めに帰すべき事由により甲に損害が生じたときの賠償額は、委託料の{}か月分を上限とする。"
+    original = contract(notice.format(1), KO_OTSU)
+    first = compare(original, contract(notice.format(3), KO_OTSU), engine=engine)
+    assert first.meta["budget"]["sentences_parsed"] >= 1
+    [cap] = [c for c in first.changes if c.kind == ChangeKind.VALUE]
+    # The next round renegotiates the figure only: its favours are read without a new parse.
+    again = compare(original, contract(notice.format(12), KO_OTSU), engine=engine)
+    [later] = [c for c in again.changes if c.kind == ChangeKind.VALUE]
+    assert again.meta["budget"]["sentences_parsed"] == 0
+    assert (cap.favours, later.favours) == ("甲", "甲")
+
+
+def test_figures_in_the_parties_names_keep_sentences_apart():
+    from nlp.meaning import roles
+
+    from nlp.meaning.parties import Parties
+
+    numbered = Parties(("保証人1", "保証人2"))
+    plain = read_parties(KO_OTSU, KO_OTSU)
+    assert roles._key("保証人1は、債務を保証する。", numbered) != roles._key("保証人2は、債務を保証する。", numbered)
+    assert roles._key("乙は、30日前までに通知する。", plain) == roles._key("乙は、90日前までに通知する。", plain)

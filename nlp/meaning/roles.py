@@ -11,7 +11,10 @@ and whether the main predicate is negated (保証しない). The main predicate 
 parse, or, under するものとする / …とする, the verb or noun that ものとする wraps.
 
 A parse costs tens of milliseconds a sentence, so readings are kept per process, keyed by the
-sentence and the parties, and the sentences of a request are parsed in one batch.
+sentence and the parties, and the sentences of a request are parsed in one batch. The key reads
+every figure as one digit: two sentences that differ only in their numbers (30日前 / 90日前, a
+cap of 1か月分 / 6か月分) have the same roles, so the second is not parsed, which spares the parse
+for each round of a negotiation over values.
 """
 
 from __future__ import annotations
@@ -55,16 +58,33 @@ class Roles:
 
 
 _CACHE: OrderedDict[tuple[str, tuple[str, ...]], Roles] = OrderedDict()
+# A run of digits, with the separators inside a number (1,000 / 1.5 / １，０００).
+FIGURES = re.compile(r"[0-9０-９]+(?:[,.，．][0-9０-９]+)*")
+
+
+def _key(text: str, parties: Parties) -> tuple[str, tuple[str, ...]]:
+    """The cache key of a sentence: its text with every figure read as 0, and the parties.
+
+    Where a party's name holds a figure (連帯保証人1, 連帯保証人2), figures may name who acts, and
+    the text is the key as it is.
+    """
+    if any(FIGURES.search(name) for name in parties.names):
+        return text, parties.names
+    return FIGURES.sub("0", text), parties.names
 
 
 def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Roles]:
     """The roles of each sentence; the ones not read before are parsed together."""
-    keys = [(text, parties.names) for text in texts]
-    missing = list(dict.fromkeys(key for key in keys if key not in _CACHE))
+    keys = [_key(text, parties) for text in texts]
+    missing = dict.fromkeys(key for key in keys if key not in _CACHE)
     if missing:
-        docs = _parse([text for text, _ in missing], engine)
-        for (text, names), doc in zip(missing, docs, strict=True):
-            _remember((text, names), _roles(doc, text, parties))
+        first = {}
+        for text, key in zip(texts, keys, strict=True):
+            if key in missing:
+                first.setdefault(key, text)
+        docs = _parse(list(first.values()), engine)
+        for (key, text), doc in zip(first.items(), docs, strict=True):
+            _remember(key, _roles(doc, text, parties))
     found = []
     for key in keys:
         _CACHE.move_to_end(key)
@@ -79,7 +99,12 @@ def clear_cache() -> None:
 
 def unread(texts: Sequence[str], parties: Parties) -> list[str]:
     """The texts not read before: the ones a call to :func:`read_roles` would parse."""
-    return list(dict.fromkeys(text for text in texts if (text, parties.names) not in _CACHE))
+    wanted: dict[tuple[str, tuple[str, ...]], str] = {}
+    for text in texts:
+        key = _key(text, parties)
+        if key not in _CACHE:
+            wanted.setdefault(key, text)
+    return list(wanted.values())
 
 
 def _parse(texts: list[str], engine: Any) -> list[Any]:
