@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,7 +38,7 @@ from .structure import parse
 from .terms import group_changes
 from .text import normalize, normalize_key
 
-__all__ = ["Options", "compare", "compare_contracts"]
+__all__ = ["Options", "compare", "compare_contracts", "forget_comparisons"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +53,39 @@ class Options:
 
 def compare(original: str, revised: str, *, engine: Engine, options: Options | None = None,
             budget: Budget | None = None) -> Comparison:
-    """Compare two contract texts article by article; past the budget's deadline, DeadlineExceeded."""
+    """Compare two contract texts article by article; past the budget's deadline, DeadlineExceeded.
+
+    The same two texts with the same options, compared again (the Word file after the screen,
+    a client retrying), are answered from the comparisons kept (COMPARISONS_KEPT); the answer
+    then says it parsed nothing (``meta.budget.sentences_parsed`` 0).
+    """
     started = time.perf_counter()
-    result = compare_contracts(parsed(original), parsed(revised), engine=engine, options=options,
-                               budget=budget)
+    limits = (budget.max_sentences, budget.max_assignment_cells) if budget is not None else None
+    key = (original, revised, options or Options(), engine, limits)
+    result = _COMPARISONS.get(key)
+    if result is None:
+        result = compare_contracts(parsed(original), parsed(revised), engine=engine, options=options,
+                                   budget=budget)
+        _COMPARISONS[key] = result
+        if len(_COMPARISONS) > COMPARISONS_KEPT:
+            _COMPARISONS.popitem(last=False)
+    else:
+        _COMPARISONS.move_to_end(key)
+        spent = {**result.meta["budget"], "sentences_parsed": 0}
+        result = replace(result, meta={**result.meta, "budget": spent})
     meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
     return Comparison(result.summary, result.clauses, result.changes, meta)
+
+
+#: Comparisons kept per process, by their two texts and options: the last few, since each holds
+#: both documents' clauses and redlines (a few megabytes for the longest contracts).
+COMPARISONS_KEPT = 8
+_COMPARISONS: OrderedDict[tuple[object, ...], Comparison] = OrderedDict()
+
+
+def forget_comparisons() -> None:
+    """Forget the comparisons kept (for measuring or testing a comparison made afresh)."""
+    _COMPARISONS.clear()
 
 
 #: Parsed contracts kept per process: templates repeat in batch checks, and a negotiator

@@ -115,8 +115,12 @@ SNIFF_CHARS = 20_000
 MAX_FRONT_MATTER_LINES = 100
 
 
+@functools.lru_cache(maxsize=8)
 def read_layout(text: str) -> Layout:
-    """The text with its Markdown or HTML markup blanked out, and where the markup was."""
+    """The text with its Markdown or HTML markup blanked out, and where the markup was.
+
+    Kept for the last texts read: a request checks each text has some, then parses it.
+    """
     head = text[:SNIFF_CHARS]
     if HTML_START.match(head) or len(HTML_BLOCK_TAG.findall(head, 0, SNIFF_CHARS)) >= MIN_HTML_TAGS:
         page = render(text)

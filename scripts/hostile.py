@@ -6,7 +6,7 @@
 Builds contracts from the seeds: the title and preamble of seed 001 (甲 and 乙), then articles
 headed by the seeds' article headings in turn, each holding one sentence after seed 001's
 subcontracting clause (乙は、甲の承諾を得て、業務N を第三者へ再委託することができる。), every
-sentence its own (業務 is numbered). Four cases revise every article of such a contract:
+sentence its own (業務 is named by letters, 業務BAAAB). Four cases revise every article of such a contract:
 
 - **flipped, 189 articles** (about 10,000 characters): 承諾を得て → 承諾を得ずに and
   することができる → してはならない, the probe's case; must answer 200 within 2 s;
@@ -52,6 +52,9 @@ HOST = "127.0.0.1"
 SEEDS = ROOT / "tests" / "data" / "seeds"
 # Seed 001's 第4条 (再委託), with the consent that the revisions negate or drop.
 SENTENCE = "乙は、甲の承諾を得て、業務{number}を第三者へ再委託することができる。"
+# The 業務 are told apart by letters, not figures: sentences that differ only in their figures
+# share one reading (nlp.meaning.roles), and here every sentence must cost its own parse.
+LETTERS = str.maketrans("0123456789", "ABCDEFGHIJ")
 PROBLEM_JSON = "application/problem+json"
 HTTP_TIMEOUT = 120
 
@@ -106,7 +109,7 @@ def pair(case: Case, seeds: Path) -> tuple[str, str]:
     head = head[:parse(head).articles[0].span.start].rstrip() + "\n\n"
     original = head + "\n\n".join(
         f"第{index}条（{headings[(index - 1) % len(headings)]}）\n"
-        + SENTENCE.format(number=case.series * 10_000 + index)
+        + SENTENCE.format(number=str(case.series * 10_000 + index).translate(LETTERS))
         for index in range(1, case.articles + 1))
     revised = original.replace("することができる", "してはならない")
     if case.edit == "flipped":

@@ -57,3 +57,37 @@ def test_a_schema_with_a_dump_hook_is_dumped_by_marshmallow():
             return {**data, "name": data["name"].upper()}
 
     assert dumper(Hooked)({"name": "kō"}) == {"name": "KŌ", "count": 3}
+
+
+def test_the_same_request_again_is_answered_from_the_comparison_kept_as_the_first(client):
+    from nlp.compare import forget_comparisons
+    from nlp.meaning import roles
+
+    forget_comparisons()
+    roles.clear_cache()
+    body = {"original": {"text": dev_text("000_original")}, "revised": {"text": dev_text("000_counter_otsu")}}
+    first = client.post("/v1/compare", json=body).get_json()
+    again = client.post("/v1/compare", json=body).get_json()
+    for answer in (first, again):
+        answer["meta"].pop("elapsed_ms")
+    assert first["meta"]["budget"]["sentences_parsed"] > 0 and again["meta"]["budget"]["sentences_parsed"] == 0
+    first["meta"]["budget"]["sentences_parsed"] = 0
+    assert again == first
+    # The names are the request's own, never the kept answer's.
+    named = client.post("/v1/compare", json={"original": {**body["original"], "name": "甲案.txt"},
+                                             "revised": body["revised"]}).get_json()
+    assert named["meta"]["original_name"] == "甲案.txt" and "original_name" not in again["meta"]
+
+
+def test_a_comparison_is_kept_for_its_texts_and_options_together(engine):
+    from nlp.compare import Options, forget_comparisons
+
+    forget_comparisons()
+    original, revised = dev_text("000_original"), dev_text("000_counter_otsu")
+    first = compare(original, revised, engine=engine)
+    assert compare(original, revised, engine=engine).clauses is first.clauses
+    assert compare(original, revised, engine=engine, options=Options(detect_moves=False)).clauses \
+        is not first.clauses
+    assert compare(original, revised + "\n", engine=engine).clauses is not first.clauses
+    forget_comparisons()
+    assert compare(original, revised, engine=engine).clauses is not first.clauses

@@ -517,7 +517,6 @@ def test_a_sentence_differing_only_in_its_figures_is_read_from_the_one_parsed_be
 
 def test_figures_in_the_parties_names_keep_sentences_apart():
     from nlp.meaning import roles
-
     from nlp.meaning.parties import Parties
 
     numbered = Parties(("保証人1", "保証人2"))
