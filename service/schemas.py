@@ -255,7 +255,10 @@ class Vocabulary(fields.Enum):
         super().__init__(enum, by_value=fields.String, required=True, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return None if value is None else self.enum(value).value
+        if value is None:
+            return None
+        # A member is written as it is; looking a value up through the enum costs more than the rest.
+        return value.value if type(value) is self.enum else self.enum(value).value
 
 
 class NumberOrString(fields.Field):
