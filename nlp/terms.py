@@ -17,6 +17,7 @@ not also a duration).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -913,7 +914,17 @@ def diff_terms(original: Sequence[Term], revised: Sequence[Term], *,
 def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
     """Terms of an article's body; page headers and other noise inside it are blanked out."""
     body = contract.blanked(article.body)
-    return extract_terms(body, heading=article.heading or _opening(body), offset=article.body.start)
+    return _kept_terms(body, article.heading or _opening(body), article.body.start)
+
+
+#: Articles whose terms are kept per process: a template's, and those a draft leaves as they were
+#: (at the same offset), are read once across the drafts compared with it.
+TERMS_KEPT = 2048
+
+
+@functools.lru_cache(maxsize=TERMS_KEPT)
+def _kept_terms(body: str, heading: str, offset: int) -> tuple[Term, ...]:
+    return extract_terms(body, heading=heading, offset=offset)
 
 
 #: An article without a heading (第9条　甲及び乙は、…秘密情報を…) names its subject in its
