@@ -70,6 +70,12 @@ def _expression(field: fields.Field, value: str, attribute: str, index: int, nam
         inner = _expression(field.inner, "each", attribute, index, names)
         return f"(None if {value} is None else [{inner} for each in {value}])"
     names[f"field_{index}"] = field
+    if isinstance(field, fields.Enum) and field.by_value:
+        # A member of the field's own enum is written as its value (the inner field of a string or
+        # number enum keeps it as it is); anything else as the field says.
+        names[f"enum_{index}"] = field.enum
+        return (f"({value}.value if type({value}) is enum_{index} "
+                f"else field_{index}._serialize({value}, {attribute!r}, obj))")
     return f"field_{index}._serialize({value}, {attribute!r}, obj)"
 
 

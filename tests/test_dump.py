@@ -59,6 +59,18 @@ def test_a_schema_with_a_dump_hook_is_dumped_by_marshmallow():
     assert dumper(Hooked)({"name": "kō"}) == {"name": "KŌ", "count": 3}
 
 
+def test_enums_by_name_by_value_and_none_dump_alike():
+    from nlp.result import ChangeKind, Status
+
+    class Enums(Schema):
+        by_name = fields.Enum(Status)
+        by_value = fields.Enum(Status, by_value=True)
+        as_string = fields.Enum(ChangeKind, by_value=fields.String)
+
+    same(Enums, {"by_name": Status.MODIFIED, "by_value": Status.MODIFIED, "as_string": ChangeKind.VALUE})
+    same(Enums, {"by_name": Status.EQUAL, "by_value": Status.INSERTED, "as_string": None})
+
+
 def test_the_same_request_again_is_answered_from_the_comparison_kept_as_the_first(client):
     from nlp.compare import forget_comparisons
     from nlp.meaning import roles
