@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 from flask.typing import ResponseReturnValue
 
 from nlp.budget import Budget
@@ -37,25 +37,38 @@ def compare_route() -> ResponseReturnValue:
     return answer(comparison)
 
 
-#: The answers dumped last, by their clauses: a comparison answered again from the library's
-#: comparisons kept shares their tuple, so only its meta is dumped anew.
+#: The answers written last, by their clauses: a comparison answered again from the library's
+#: comparisons kept shares their tuple, so only its meta is dumped and written anew.
 ANSWERS_KEPT = 8
-_ANSWERS: OrderedDict[int, tuple[tuple[Any, ...], dict[str, Any]]] = OrderedDict()
+_ANSWERS: OrderedDict[int, tuple[tuple[Any, ...], bytes]] = OrderedDict()
 
 
-def answer(comparison: Comparison) -> dict[str, Any]:
-    """``CompareResponse`` dumped: the whole of it, or the meta alone for clauses dumped before."""
+def answer(comparison: Comparison) -> Response:
+    """``CompareResponse`` as JSON: written whole, or its meta alone after the rest written before.
+
+    The meta comes last in the schema, so the answer is the rest's JSON, its closing brace
+    replaced by a comma, then the meta's ``"meta": {...}}``.
+    """
     key = id(comparison.clauses)
     kept = _ANSWERS.get(key)
     if kept is not None and kept[0] is comparison.clauses:
         _ANSWERS.move_to_end(key)
-        return {**kept[1], "meta": dumper(MetaSchema)(comparison.meta)}
-    body = dumper(CompareResponse)(comparison)
-    # The clauses are held with their dump, so their id names no other tuple while kept.
-    _ANSWERS[key] = (comparison.clauses, body)
-    if len(_ANSWERS) > ANSWERS_KEPT:
-        _ANSWERS.popitem(last=False)
-    return body
+        head = kept[1]
+    else:
+        body = dumper(CompareResponse)(comparison)
+        rest = {name: value for name, value in body.items() if name != "meta"}
+        head = _json(rest).rstrip().removesuffix(b"}") + b","
+        # The clauses are held with their answer, so their id names no other tuple while kept.
+        _ANSWERS[key] = (comparison.clauses, head)
+        if len(_ANSWERS) > ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    meta = _json({"meta": dumper(MetaSchema)(comparison.meta)}).lstrip().removeprefix(b"{")
+    return current_app.response_class(head + meta, mimetype=current_app.json.mimetype)
+
+
+def _json(value: dict[str, Any]) -> bytes:
+    """``value`` as the app's JSON provider writes an answer (compact, Japanese as it is)."""
+    return current_app.json.response(value).get_data()
 
 
 def compare_request(schema: type[CompareRequest] = CompareRequest,
