@@ -2,7 +2,8 @@
 
     python -m bench [--requests 20] [--soak 1000] [--skip-baseline] [--skip-batch]
 
-Prints one table of latencies and ratios, then throughput, growth, cold start and memory, the
+Prints one table of latencies and ratios, then throughput, growth, cold start, the floor of a
+request (health over HTTP, and the client's parse of the largest answer) and memory, the
 meaning layer's share (in process, each draft never seen), the cost of the meaning signal in
 pairing two templates (bench.pairing: 003 against 001 in process, 001 never seen, with and
 without the topics and the static vectors), the targets of issue 15 and of pairing two templates
@@ -51,6 +52,40 @@ def post(url: str, original: str, revised: str) -> float:
     with urllib.request.urlopen(request, timeout=300) as response:
         json.load(response)
     return time.perf_counter() - started
+
+
+def floor(url: str, repeat: int = 30) -> float:
+    """Median seconds of ``GET /v1/health``: what any request costs over HTTP."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with urllib.request.urlopen(url + "/v1/health", timeout=30) as response:
+            response.read()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _answer(url: str, text: str) -> bytes:
+    body = json.dumps({"original": {"text": text}, "revised": {"text": text}}).encode()
+    request = urllib.request.Request(url + "/v1/compare", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return response.read()
+
+
+def answer_kb(url: str, text: str) -> float:
+    return len(_answer(url, text)) / 1024
+
+
+def client_parse(url: str, text: str, repeat: int = 20) -> float:
+    """Median seconds the client takes to parse the answer of ``text`` against itself."""
+    data = _answer(url, text)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        json.loads(data)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -275,6 +310,10 @@ def main() -> int:
         print(f"- growth from the 003 pair to the four-times pair: {growth:.1f}x the time "
               f"for {len(long_contract(4)) / len(original):.1f}x the text")
         print(f"- cold start, process start to first answer: {cold:.1f} s")
+        print(f"- the floor of a request: GET /v1/health {floor(server.url) * 1000:,.1f} ms median "
+              "over HTTP; "
+              f"003 against itself answers {answer_kb(server.url, original):,.0f} KB of JSON, "
+              f"which the client parses in {client_parse(server.url, original) * 1000:,.1f} ms")
         before = server.worker_memory()
         print("- memory per worker after the runs above: " + memory_line(before))
         after = None
