@@ -50,7 +50,7 @@ def answer(comparison: Comparison) -> Response:
     replaced by a comma, then the meta's ``"meta": {...}}``.
     """
     key = id(comparison.clauses)
-    kept = _ANSWERS.get(key)
+    kept = _ANSWERS.get(key) if comparison.clauses else None  # () is one tuple for every answer
     if kept is not None and kept[0] is comparison.clauses:
         _ANSWERS.move_to_end(key)
         head = kept[1]
@@ -58,10 +58,11 @@ def answer(comparison: Comparison) -> Response:
         body = dumper(CompareResponse)(comparison)
         rest = {name: value for name, value in body.items() if name != "meta"}
         head = _json(rest).rstrip().removesuffix(b"}") + b","
-        # The clauses are held with their answer, so their id names no other tuple while kept.
-        _ANSWERS[key] = (comparison.clauses, head)
-        if len(_ANSWERS) > ANSWERS_KEPT:
-            _ANSWERS.popitem(last=False)
+        if comparison.clauses:
+            # The clauses are held with their answer, so their id names no other tuple while kept.
+            _ANSWERS[key] = (comparison.clauses, head)
+            if len(_ANSWERS) > ANSWERS_KEPT:
+                _ANSWERS.popitem(last=False)
     meta = _json({"meta": dumper(MetaSchema)(comparison.meta)}).lstrip().removeprefix(b"{")
     return current_app.response_class(head + meta, mimetype=current_app.json.mimetype)
 

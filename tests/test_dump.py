@@ -103,3 +103,17 @@ def test_a_comparison_is_kept_for_its_texts_and_options_together(engine):
     assert compare(original, revised + "\n", engine=engine).clauses is not first.clauses
     forget_comparisons()
     assert compare(original, revised, engine=engine).clauses is not first.clauses
+
+
+def test_answers_without_clauses_are_never_taken_for_one_another(app):
+    from nlp.result import Comparison
+    from service.routes import answer
+
+    empty = {"equal": 0, "modified": 0, "inserted": 0, "deleted": 0, "moved": 0, "renumbered": 0,
+             "formatting_only": 0}
+    meta = {"model": "ja_ginza", "model_version": "5", "elapsed_ms": 0.0,
+            "budget": {"sentences_parsed": 0, "largest_assignment": 0, "degraded": []}}
+    with app.test_request_context():
+        one = answer(Comparison(empty, (), (), meta)).get_json()
+        other = answer(Comparison({**empty, "equal": 1}, (), (), meta)).get_json()
+    assert (one["summary"]["equal"], other["summary"]["equal"]) == (0, 1)
