@@ -8,6 +8,7 @@ raw characters it came from. A number is replaced whole (30日前 → 90日前 r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,7 +188,24 @@ def _append(segments: list[Segment], op: Op, text: str) -> None:
 def redline(original: str, revised: str, *, ignore_formatting: bool = True,
             drop_original: Sequence[tuple[int, int]] = (),
             drop_revised: Sequence[tuple[int, int]] = ()) -> Redline:
-    """Redline ``original`` → ``revised``; with ``ignore_formatting`` formatting is not an edit."""
+    """Redline ``original`` → ``revised``; with ``ignore_formatting`` formatting is not an edit.
+
+    Short pairs are kept (KEPT_CHARS): the label lines of renumbered articles and the 項 a draft
+    left as the one before it did recur across the drafts compared with one original.
+    """
+    drops = (tuple(map(tuple, drop_original)), tuple(map(tuple, drop_revised)))
+    if len(original) + len(revised) <= KEPT_CHARS:
+        return _kept_redline(original, revised, ignore_formatting, *drops)
+    return _redline(original, revised, ignore_formatting, *drops)
+
+
+#: Pairs of texts up to this many characters together are kept, the last REDLINES_KEPT of them.
+KEPT_CHARS = 2_000
+REDLINES_KEPT = 4096
+
+
+def _redline(original: str, revised: str, ignore_formatting: bool,
+             drop_original: Sequence[tuple[int, int]], drop_revised: Sequence[tuple[int, int]]) -> Redline:
     if ignore_formatting:
         left, right = normalize(original, drop=drop_original), normalize(revised, drop=drop_revised)
     else:
@@ -197,3 +215,6 @@ def redline(original: str, revised: str, *, ignore_formatting: bool = True,
         segments = (Segment(Op.EQUAL, revised),) if revised else ()
         return Redline(segments, True, original != revised)
     return Redline(diff_normalized(left, right), False, False)
+
+
+_kept_redline = functools.lru_cache(maxsize=REDLINES_KEPT)(_redline)
