@@ -269,15 +269,26 @@ class _Weighted:
         return rows
 
 
-def _weighted(keys: Sequence[np.ndarray], logtf: Sequence[np.ndarray]) -> _Weighted:
-    """TF-IDF rows: (1 + log count) × (log((n + 1) / (df + 1)) + 1), each row of unit length."""
+def _weighted(keys: Sequence[np.ndarray], logtf: Sequence[np.ndarray], split: int | None = None) -> _Weighted:
+    """TF-IDF rows: (1 + log count) × (log((n + 1) / (df + 1)) + 1), each row of unit length.
+
+    With ``split``, the texts before it and those from it are two documents, each one's keys
+    sorted once and kept (a template's, across the drafts compared with it), then merged: the
+    same vocabulary and columns as sorting them all together.
+    """
     n = len(keys)
     lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    flat = np.concatenate(keys) if n else np.zeros(0, dtype=np.int64)
-    vocabulary, columns = np.unique(flat, return_inverse=True)
-    columns = columns.reshape(-1)
+    if split is None:
+        flat = np.concatenate(keys) if n else np.zeros(0, dtype=np.int64)
+        vocabulary, columns = np.unique(flat, return_inverse=True)
+        columns = columns.reshape(-1)
+    else:
+        (one, in_one), (two, in_two) = _factorized(keys[:split]), _factorized(keys[split:])
+        vocabulary = np.union1d(one, two)
+        columns = np.concatenate([np.searchsorted(vocabulary, one)[in_one],
+                                  np.searchsorted(vocabulary, two)[in_two]])
     idf = np.log((n + 1) / (np.bincount(columns, minlength=len(vocabulary)) + 1)) + 1.0
     data = (np.concatenate(logtf) if n else np.zeros(0)) * idf[columns]
     row_of = np.repeat(np.arange(n), lengths)
@@ -285,6 +296,29 @@ def _weighted(keys: Sequence[np.ndarray], logtf: Sequence[np.ndarray]) -> _Weigh
     lengths_of[lengths_of == 0] = 1.0
     data /= lengths_of[row_of]
     return _Weighted(data, columns, offsets, vocabulary, idf)
+
+
+#: The sorted keys of the last documents' texts (see _weighted), by the identity of their arrays,
+#: which _TEXTS keeps for each text read.
+FACTORIZED_KEPT = 16
+_FACTORIZED: OrderedDict[tuple[int, ...],
+                         tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]] = OrderedDict()
+
+
+def _factorized(keys: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique`` of the keys of some texts, and where each key falls in it; kept."""
+    ident = tuple(map(id, keys))
+    found = _FACTORIZED.get(ident)
+    if found is not None and all(a is b for a, b in zip(found[0], keys, strict=True)):
+        _FACTORIZED.move_to_end(ident)
+        return found[1], found[2]
+    flat = np.concatenate(keys) if len(keys) else np.zeros(0, dtype=np.int64)
+    vocabulary, inverse = np.unique(flat, return_inverse=True)
+    # The arrays are held with their result, so their ids name no others while kept.
+    _FACTORIZED[ident] = (tuple(keys), vocabulary, inverse.reshape(-1))
+    if len(_FACTORIZED) > FACTORIZED_KEPT:
+        _FACTORIZED.popitem(last=False)
+    return vocabulary, inverse.reshape(-1)
 
 
 def _mean_vectors(texts: Sequence[_Text], words: _Weighted, table: np.ndarray) -> np.ndarray:
@@ -404,8 +438,8 @@ class _Features:
         self.empty = not left or not right
         if not self.empty:
             texts = [_text(view) for view in (*left, *right)]
-            words = _weighted([t.word_keys for t in texts], [t.word_logtf for t in texts])
-            chars = _weighted([t.char_keys for t in texts], [t.char_logtf for t in texts])
+            words = _weighted([t.word_keys for t in texts], [t.word_logtf for t in texts], split=n)
+            chars = _weighted([t.char_keys for t in texts], [t.char_logtf for t in texts], split=n)
             self.words = words
             words_matrix, chars_matrix = words.matrix, chars.matrix
             self.words_left, self.words_right = words_matrix[:n], words_matrix[n:]

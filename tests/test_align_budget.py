@@ -87,3 +87,19 @@ def test_the_assignment_size_is_the_article_pairing_and_every_paragraph_pairing(
     budget = Budget()
     compare(original, revised, engine=engine, budget=budget)
     assert budget.largest_assignment == 3 * 4 and budget.degraded == set()
+
+
+def test_two_documents_weighted_apart_get_the_vocabulary_and_rows_of_both_weighted_together(engine):
+    import numpy as np
+
+    left = article_views(parse(seed_text("003")), engine)
+    right = article_views(parse(seed_text("001")), engine)
+    texts = [align._text(view) for view in (*left, *right)]
+    for attribute in ("word", "char"):
+        keys = [getattr(text, f"{attribute}_keys") for text in texts]
+        logtf = [getattr(text, f"{attribute}_logtf") for text in texts]
+        together = align._weighted(keys, logtf)
+        for _ in range(2):  # sorted, then from the kept sides
+            apart = align._weighted(keys, logtf, split=len(left))
+            for field in ("data", "columns", "offsets", "vocabulary", "idf"):
+                assert np.array_equal(getattr(together, field), getattr(apart, field)), field
