@@ -65,27 +65,19 @@ def floor(url: str, repeat: int = 30) -> float:
     return statistics.median(times)
 
 
-def _answer(url: str, text: str) -> bytes:
+def largest_answer(url: str, text: str, repeat: int = 20) -> tuple[float, float]:
+    """The answer of ``text`` against itself: its size in KB, and the client's median seconds to parse it."""
     body = json.dumps({"original": {"text": text}, "revised": {"text": text}}).encode()
     request = urllib.request.Request(url + "/v1/compare", data=body,
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=300) as response:
-        return response.read()
-
-
-def answer_kb(url: str, text: str) -> float:
-    return len(_answer(url, text)) / 1024
-
-
-def client_parse(url: str, text: str, repeat: int = 20) -> float:
-    """Median seconds the client takes to parse the answer of ``text`` against itself."""
-    data = _answer(url, text)
+        data = response.read()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         json.loads(data)
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return len(data) / 1024, statistics.median(times)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -310,10 +302,10 @@ def main() -> int:
         print(f"- growth from the 003 pair to the four-times pair: {growth:.1f}x the time "
               f"for {len(long_contract(4)) / len(original):.1f}x the text")
         print(f"- cold start, process start to first answer: {cold:.1f} s")
+        size, parse = largest_answer(server.url, original)
         print(f"- the floor of a request: GET /v1/health {floor(server.url) * 1000:,.1f} ms median "
-              "over HTTP; "
-              f"003 against itself answers {answer_kb(server.url, original):,.0f} KB of JSON, "
-              f"which the client parses in {client_parse(server.url, original) * 1000:,.1f} ms")
+              f"over HTTP; 003 against itself answers {size:,.0f} KB of JSON, which the client parses "
+              f"in {parse * 1000:,.1f} ms")
         before = server.worker_memory()
         print("- memory per worker after the runs above: " + memory_line(before))
         after = None

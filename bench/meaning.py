@@ -39,7 +39,7 @@ def forget(engine: Engine, original: str) -> None:
     """Empty every cache of the library, then read ``original`` again by comparing it with itself."""
     roles.clear_cache()
     pipeline.forget_comparisons()
-    for cache in (align._VIEWS, align._PAIRINGS, align._TEXTS):
+    for cache in (align._VIEWS, align._PAIRINGS, align._FACTORIZED, align._TEXTS):
         cache.clear()
     for name, module in list(sys.modules.items()):
         if name == "nlp" or name.startswith("nlp."):

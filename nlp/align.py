@@ -26,6 +26,7 @@ from scipy.optimize import linear_sum_assignment
 
 from .budget import Budget
 from .engine import Analysis, Engine
+from .kept import Kept
 from .model import Contract
 from .result import PairScores
 from .text import normalize, normalize_key
@@ -121,20 +122,13 @@ class ArticleView:
 #: contracts by text, so a template checked against many documents, or a draft compared again,
 #: is read once.
 VIEWS_CACHE_SIZE = 64
-_VIEWS: OrderedDict[int, tuple[Contract, Engine, tuple[ArticleView, ...]]] = OrderedDict()
+_VIEWS: Kept[tuple[ArticleView, ...]] = Kept(VIEWS_CACHE_SIZE)
 
 
 def article_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
     """Normalised keys and GiNZA analysis of every article of ``contract``."""
-    found = _VIEWS.get(id(contract))
-    if found is not None and found[0] is contract and found[1] is engine:
-        _VIEWS.move_to_end(id(contract))
-        return found[2]
-    views = _read_views(contract, engine)
-    _VIEWS[id(contract)] = (contract, engine, views)
-    if len(_VIEWS) > VIEWS_CACHE_SIZE:
-        _VIEWS.popitem(last=False)
-    return views
+    found = _VIEWS.get((contract, engine))
+    return found if found is not None else _VIEWS.put((contract, engine), _read_views(contract, engine))
 
 
 def _read_views(contract: Contract, engine: Engine) -> tuple[ArticleView, ...]:
@@ -301,24 +295,17 @@ def _weighted(keys: Sequence[np.ndarray], logtf: Sequence[np.ndarray], split: in
 #: The sorted keys of the last documents' texts (see _weighted), by the identity of their arrays,
 #: which _TEXTS keeps for each text read.
 FACTORIZED_KEPT = 16
-_FACTORIZED: OrderedDict[tuple[int, ...],
-                         tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]] = OrderedDict()
+_FACTORIZED: Kept[tuple[np.ndarray, np.ndarray]] = Kept(FACTORIZED_KEPT)
 
 
 def _factorized(keys: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique`` of the keys of some texts, and where each key falls in it; kept."""
-    ident = tuple(map(id, keys))
-    found = _FACTORIZED.get(ident)
-    if found is not None and all(a is b for a, b in zip(found[0], keys, strict=True)):
-        _FACTORIZED.move_to_end(ident)
-        return found[1], found[2]
+    found = _FACTORIZED.get(keys)
+    if found is not None:
+        return found
     flat = np.concatenate(keys) if len(keys) else np.zeros(0, dtype=np.int64)
     vocabulary, inverse = np.unique(flat, return_inverse=True)
-    # The arrays are held with their result, so their ids name no others while kept.
-    _FACTORIZED[ident] = (tuple(keys), vocabulary, inverse.reshape(-1))
-    if len(_FACTORIZED) > FACTORIZED_KEPT:
-        _FACTORIZED.popitem(last=False)
-    return vocabulary, inverse.reshape(-1)
+    return _FACTORIZED.put(keys, (vocabulary, inverse.reshape(-1)))
 
 
 def _mean_vectors(texts: Sequence[_Text], words: _Weighted, table: np.ndarray) -> np.ndarray:
@@ -742,26 +729,18 @@ def pair_articles(original: Sequence[ArticleView], revised: Sequence[ArticleView
     :func:`_pair_within_windows`.
     """
     exact = budget is None or budget.assignment(len(original), len(revised))
-    key = (id(original), id(revised), exact)
-    found = _PAIRINGS.get(key)
-    if found is not None and found[0] is original and found[1] is revised:
-        _PAIRINGS.move_to_end(key)
-        return found[2]
-    features = _Features(original, revised)
+    found = _PAIRINGS.get((original, revised), exact)
+    if found is not None:
+        return found
     pairing = _pair_exactly if exact else _pair_within_windows
-    links = pairing(original, revised, features)
-    _PAIRINGS[key] = (original, revised, links)
-    if len(_PAIRINGS) > PAIRINGS_CACHE_SIZE:
-        _PAIRINGS.popitem(last=False)
-    return links
+    return _PAIRINGS.put((original, revised), pairing(original, revised, _Features(original, revised)), exact)
 
 
 #: The pairings made last, kept with the two sequences of views they pair (article_views keeps
 #: a contract's views): two documents compared again, a copy of a template checked again, or a
 #: document compared with itself, are paired once.
 PAIRINGS_CACHE_SIZE = 32
-_PAIRINGS: OrderedDict[tuple[int, int, bool], tuple[Sequence[ArticleView], Sequence[ArticleView],
-                                                    tuple[Link, ...]]] = OrderedDict()
+_PAIRINGS: Kept[tuple[Link, ...]] = Kept(PAIRINGS_CACHE_SIZE)
 
 
 def _pair_exactly(original: Sequence[ArticleView], revised: Sequence[ArticleView],

@@ -69,11 +69,11 @@ def compare(original: str, revised: str, *, engine: Engine, options: Options | N
         _COMPARISONS[key] = result
         if len(_COMPARISONS) > COMPARISONS_KEPT:
             _COMPARISONS.popitem(last=False)
+        meta = dict(result.meta)
     else:
         _COMPARISONS.move_to_end(key)
-        spent = {**result.meta["budget"], "sentences_parsed": 0}
-        result = replace(result, meta={**result.meta, "budget": spent})
-    meta = {**result.meta, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+        meta = {**result.meta, "budget": {**result.meta["budget"], "sentences_parsed": 0}}
+    meta["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return Comparison(result.summary, result.clauses, result.changes, meta)
 
 

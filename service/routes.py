@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from nlp.budget import Budget
 from nlp.compare import compare
 from nlp.engine import Engine
+from nlp.kept import Kept
 from nlp.result import Comparison
 
 from .body import check_has_text, check_text_limit
@@ -40,7 +40,7 @@ def compare_route() -> ResponseReturnValue:
 #: The answers written last, by their clauses: a comparison answered again from the library's
 #: comparisons kept shares their tuple, so only its meta is dumped and written anew.
 ANSWERS_KEPT = 8
-_ANSWERS: OrderedDict[int, tuple[tuple[Any, ...], bytes]] = OrderedDict()
+_ANSWERS: Kept[bytes] = Kept(ANSWERS_KEPT)
 
 
 def answer(comparison: Comparison) -> Response:
@@ -49,22 +49,18 @@ def answer(comparison: Comparison) -> Response:
     The meta comes last in the schema, so the answer is the rest's JSON, its closing brace
     replaced by a comma, then the meta's ``"meta": {...}}``.
     """
-    key = id(comparison.clauses)
-    kept = _ANSWERS.get(key) if comparison.clauses else None  # () is one tuple for every answer
-    if kept is not None and kept[0] is comparison.clauses:
-        _ANSWERS.move_to_end(key)
-        head = kept[1]
+    # Kept by the clauses' tuple; () is one tuple for every answer without clauses, so those are not.
+    head = _ANSWERS.get((comparison.clauses,)) if comparison.clauses else None
+    if head is not None:
+        meta = dumper(MetaSchema)(comparison.meta)
     else:
         body = dumper(CompareResponse)(comparison)
-        rest = {name: value for name, value in body.items() if name != "meta"}
-        head = _json(rest).rstrip().removesuffix(b"}") + b","
+        meta = body.pop("meta")
+        head = _json(body).rstrip().removesuffix(b"}") + b","
         if comparison.clauses:
-            # The clauses are held with their answer, so their id names no other tuple while kept.
-            _ANSWERS[key] = (comparison.clauses, head)
-            if len(_ANSWERS) > ANSWERS_KEPT:
-                _ANSWERS.popitem(last=False)
-    meta = _json({"meta": dumper(MetaSchema)(comparison.meta)}).lstrip().removeprefix(b"{")
-    return current_app.response_class(head + meta, mimetype=current_app.json.mimetype)
+            _ANSWERS.put((comparison.clauses,), head)
+    tail = _json({"meta": meta}).lstrip().removeprefix(b"{")
+    return current_app.response_class(head + tail, mimetype=current_app.json.mimetype)
 
 
 def _json(value: dict[str, Any]) -> bytes:

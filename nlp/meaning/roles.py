@@ -19,6 +19,7 @@ for each round of a negotiation over values.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -57,33 +58,44 @@ class Roles:
     owner: Group | None = None
 
 
-_CACHE: OrderedDict[tuple[str, tuple[str, ...]], Roles] = OrderedDict()
+Key = tuple[str, tuple[str, ...]]  # a sentence as _key reads it, and the parties' names
+_CACHE: OrderedDict[Key, Roles] = OrderedDict()
 # A run of digits, with the separators inside a number (1,000 / 1.5 / １，０００).
 FIGURES = re.compile(r"[0-9０-９]+(?:[,.，．][0-9０-９]+)*")
 
 
-def _key(text: str, parties: Parties) -> tuple[str, tuple[str, ...]]:
+def _key(text: str, parties: Parties) -> Key:
     """The cache key of a sentence: its text with every figure read as 0, and the parties.
 
     Where a party's name holds a figure (連帯保証人1, 連帯保証人2), figures may name who acts, and
     the text is the key as it is.
     """
-    if any(FIGURES.search(name) for name in parties.names):
+    if _figures_name_parties(parties.names):
         return text, parties.names
     return FIGURES.sub("0", text), parties.names
+
+
+@functools.lru_cache(maxsize=64)
+def _figures_name_parties(names: tuple[str, ...]) -> bool:
+    return any(FIGURES.search(name) for name in names)
+
+
+def _missing(texts: Sequence[str], keys: Sequence[Key]) -> dict[Key, str]:
+    """The keys not read before, each with the first of ``texts`` that has it."""
+    wanted: dict[Key, str] = {}
+    for text, key in zip(texts, keys, strict=True):
+        if key not in _CACHE:
+            wanted.setdefault(key, text)
+    return wanted
 
 
 def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Roles]:
     """The roles of each sentence; the ones not read before are parsed together."""
     keys = [_key(text, parties) for text in texts]
-    missing = dict.fromkeys(key for key in keys if key not in _CACHE)
+    missing = _missing(texts, keys)
     if missing:
-        first = {}
-        for text, key in zip(texts, keys, strict=True):
-            if key in missing:
-                first.setdefault(key, text)
-        docs = _parse(list(first.values()), engine)
-        for (key, text), doc in zip(first.items(), docs, strict=True):
+        docs = _parse(list(missing.values()), engine)
+        for (key, text), doc in zip(missing.items(), docs, strict=True):
             _remember(key, _roles(doc, text, parties))
     found = []
     for key in keys:
@@ -99,12 +111,7 @@ def clear_cache() -> None:
 
 def unread(texts: Sequence[str], parties: Parties) -> list[str]:
     """The texts not read before: the ones a call to :func:`read_roles` would parse."""
-    wanted: dict[tuple[str, tuple[str, ...]], str] = {}
-    for text in texts:
-        key = _key(text, parties)
-        if key not in _CACHE:
-            wanted.setdefault(key, text)
-    return list(wanted.values())
+    return list(_missing(texts, [_key(text, parties) for text in texts]).values())
 
 
 def _parse(texts: list[str], engine: Any) -> list[Any]:
@@ -112,7 +119,7 @@ def _parse(texts: list[str], engine: Any) -> list[Any]:
     return many(texts) if many is not None else [engine.parse(text) for text in texts]
 
 
-def _remember(key: tuple[str, tuple[str, ...]], roles: Roles) -> None:
+def _remember(key: Key, roles: Roles) -> None:
     _CACHE[key] = roles
     while len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
