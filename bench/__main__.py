@@ -1,6 +1,6 @@
 """``make bench``: the service over HTTP against the baselines, measured in one run.
 
-    python -m bench [--requests 20] [--soak 1000] [--skip-baseline] [--skip-batch]
+    python -m bench [--requests 20] [--soak 2000] [--skip-baseline] [--skip-batch]
 
 Prints one table of latencies and ratios, then throughput, growth, cold start, the floor of a
 request (health over HTTP, and the client's parse of the largest answer) and memory, the
@@ -257,7 +257,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20, help="sequential requests per case")
     parser.add_argument("--concurrent", type=int, default=20, help="requests sent at once")
-    parser.add_argument("--soak", type=int, default=1000, help="requests for the memory check (0 to skip)")
+    parser.add_argument("--soak", type=int, default=2000, help="requests for the memory check (0 to skip)")
     parser.add_argument("--skip-baseline", action="store_true", help="skip the slow full-pipeline baseline")
     parser.add_argument("--skip-batch", action="store_true", help="skip the batch drift throughput")
     args = parser.parse_args()
