@@ -1,6 +1,7 @@
 """gunicorn settings for the service: ``gunicorn -c gunicorn.conf.py`` (what ``make serve`` runs)."""
 
 import atexit
+import gc
 import glob
 import multiprocessing
 import os
@@ -76,6 +77,14 @@ def on_starting(server):
     """Counts left in a metrics folder by an earlier run would be added to this one's."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
+
+
+def pre_fork(server, worker):
+    """What the master holds (the model, loaded before the workers with preload_app) is set aside
+    from the collector: a worker's collections never walk it, nor write to its pages, so those
+    stay shared with the master instead of being copied into every worker."""
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -36,6 +36,10 @@ from .cases import Case, cases, long_contract, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
+#: Times the service is started for the cold start, whose median is reported.
+COLD_STARTS = 3
+#: The cases of the growth from 1x to 4x text, whose requests are sent in turns.
+IN_TURNS = ("003 vs counter-draft", "4x 003 vs counter-draft")
 
 
 def free_port() -> int:
@@ -111,6 +115,13 @@ class Server:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("the service did not answer within 120 s")
+
+    def first_answer_and_stop(self, case: Case) -> float:
+        """:meth:`wait_first_answer` of the case's texts, the server stopped after."""
+        try:
+            return self.wait_first_answer(case.original, case.revised)
+        finally:
+            self.stop()
 
     def worker_memory(self) -> list[tuple[float, float, float]]:
         """(resident MB, peak resident MB, proportional MB) of each worker.
@@ -201,13 +212,29 @@ class Row:
         return percentile(self.latencies, 0.95)
 
 
-def run_case(server: Server, case: Case, requests: int, nlp) -> tuple[list[float], float | None]:
-    """Latencies of ``requests`` comparisons over HTTP, each with its own draft, and the baseline."""
-    texts = [case.draft(index) for index in range(requests)] if case.draft else [case.revised] * requests
-    post(server.url, case.original, case.revised)  # the original is now known to a worker
-    latencies = [post(server.url, case.original, text) for text in texts]
-    base = baseline(case.original, case.revised, nlp) if nlp is not None and case.baseline else None
-    return latencies, base
+def run_cases(server: Server, named: dict[str, Case], requests: int,
+              nlp) -> dict[str, tuple[list[float], float | None]]:
+    """Latencies of ``requests`` comparisons over HTTP of each case, each with its own draft, and
+    the baseline. The cases of IN_TURNS send their requests in turns, one of each, so that the
+    growth from one to the other is measured over the same stretch of the machine's time."""
+    found: dict[str, tuple[list[float], float | None]] = {}
+    for name in named:
+        if name in found:
+            continue
+        names = IN_TURNS if name in IN_TURNS else (name,)
+        together = [named[each] for each in names]
+        for case in together:
+            post(server.url, case.original, case.revised)  # the original is now known to a worker
+        texts = [[case.draft(index) if case.draft else case.revised for index in range(requests)]
+                 for case in together]
+        latencies: list[list[float]] = [[] for _ in together]
+        for index in range(requests):
+            for case, sent, times in zip(together, texts, latencies, strict=True):
+                times.append(post(server.url, case.original, sent[index]))
+        for each, case, times in zip(names, together, latencies, strict=True):
+            base = baseline(case.original, case.revised, nlp) if nlp is not None and case.baseline else None
+            found[each] = (times, base)
+    return found
 
 
 def table(rows: list[Row]) -> str:
@@ -277,8 +304,9 @@ def main() -> int:
             import spacy
 
             nlp = spacy.load("ja_ginza")
+        measured = run_cases(server, named, args.requests, nlp)
         for name, case in named.items():
-            latencies, base = run_case(server, case, args.requests, nlp)
+            latencies, base = measured[name]
             rows.append(Row(name, len(case.original), latencies, base,
                             whole_text_diff(case.original, case.revised)))
         print(table(rows))
@@ -300,8 +328,7 @@ def main() -> int:
               f"median {statistics.median(latencies) * 1000:,.0f} ms, "
               f"p95 {percentile(latencies, 0.95) * 1000:,.0f} ms")
         print(f"- growth from the 003 pair to the four-times pair: {growth:.1f}x the time "
-              f"for {len(long_contract(4)) / len(original):.1f}x the text")
-        print(f"- cold start, process start to first answer: {cold:.1f} s")
+              f"for {len(long_contract(4)) / len(original):.1f}x the text (their requests sent in turns)")
         size, parse = largest_answer(server.url, original)
         print(f"- the floor of a request: GET /v1/health {floor(server.url) * 1000:,.1f} ms median "
               f"over HTTP; 003 against itself answers {size:,.0f} KB of JSON, which the client parses "
@@ -312,14 +339,20 @@ def main() -> int:
         if args.soak:
             soak_texts = [series(args.requests + args.concurrent + index) for index in range(50)]
             started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
-                list(pool.map(lambda i: post(server.url, original, soak_texts[i % 50] + f"\n（第{i}版）"),
-                              range(args.soak)))
-            after = server.worker_memory()
-            print(f"- after {args.soak} more requests ({time.perf_counter() - started:.0f} s, workers not "
-                  "recycled): " + memory_line(after))
+            # In two halves, so that memory is seen levelling off, not only at its end.
+            for half in (range(args.soak // 2), range(args.soak // 2, args.soak)):
+                with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                    list(pool.map(lambda i: post(server.url, original,
+                                                 soak_texts[i % 50] + f"\n（第{i}版）"), half))
+                after = server.worker_memory()
+                print(f"- after {half.stop} more requests ({time.perf_counter() - started:.0f} s, workers "
+                      "not recycled): " + memory_line(after))
     finally:
         server.stop()
+    starts = sorted([cold, *(Server().first_answer_and_stop(small) for _ in range(COLD_STARTS - 1))])
+    cold = statistics.median(starts)
+    print(f"- cold start, process start to first answer: {cold:.1f} s, the median of {COLD_STARTS} "
+          f"starts ({', '.join(f'{start:.1f}' for start in starts)} s)")
     from . import batch, meaning, pairing
 
     print()
