@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
+import multiprocessing
 import os
 import socket
 import statistics
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from diff_match_patch import diff_match_patch
 
+from . import full_pipeline
 from .cases import Case, cases, long_contract, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,25 +161,24 @@ def memory_line(workers: list[tuple[float, float, float]]) -> str:
                      for rss, peak, pss in workers)
 
 
-def baseline(original: str, revised: str, nlp) -> float:
-    """What a first version would do: the full GiNZA pipeline over every article of both
-    documents, articles paired by mean-vector similarity, then diff-match-patch per pair."""
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
+class Baseline:
+    """The full-pipeline baseline, run in a process of its own that holds the ja_ginza pipeline.
 
-    from nlp.structure import parse
+    The client that times the service stays a plain HTTP client: with the pipeline and its parses
+    in the client's own heap, every collection of the client's garbage walks them, which added
+    about a millisecond to each answer the client parsed. The baseline process only works while
+    no request is in flight, since each call waits for its result.
+    """
 
-    started = time.perf_counter()
-    left, right = parse(original), parse(revised)
-    docs_left = list(nlp.pipe(a.span.slice(original) for a in left.articles))
-    docs_right = list(nlp.pipe(a.span.slice(revised) for a in right.articles))
-    similarity = np.array([[a.similarity(b) for b in docs_right] for a in docs_left])
-    rows, columns = linear_sum_assignment(similarity, maximize=True)
-    differ = diff_match_patch()
-    for row, column in zip(rows, columns, strict=True):
-        diffs = differ.diff_main(docs_left[row].text, docs_right[column].text)
-        differ.diff_cleanupSemantic(diffs)
-    return time.perf_counter() - started
+    def __init__(self) -> None:
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=full_pipeline.load)
+
+    def __call__(self, original: str, revised: str) -> float:
+        return self.pool.submit(full_pipeline.seconds, original, revised).result()
+
+    def close(self) -> None:
+        self.pool.shutdown()
 
 
 def whole_text_diff(original: str, revised: str, repeat: int = 20) -> float:
@@ -213,7 +214,7 @@ class Row:
 
 
 def run_cases(server: Server, named: dict[str, Case], requests: int,
-              nlp) -> dict[str, tuple[list[float], float | None]]:
+              measure: Baseline | None) -> dict[str, tuple[list[float], float | None]]:
     """Latencies of ``requests`` comparisons over HTTP of each case, each with its own draft, and
     the baseline. The cases of IN_TURNS send their requests in turns, one of each, so that the
     growth from one to the other is measured over the same stretch of the machine's time."""
@@ -232,7 +233,7 @@ def run_cases(server: Server, named: dict[str, Case], requests: int,
             for case, sent, times in zip(together, texts, latencies, strict=True):
                 times.append(post(server.url, case.original, sent[index]))
         for each, case, times in zip(names, together, latencies, strict=True):
-            base = baseline(case.original, case.revised, nlp) if nlp is not None and case.baseline else None
+            base = measure(case.original, case.revised) if measure is not None and case.baseline else None
             found[each] = (times, base)
     return found
 
@@ -299,12 +300,12 @@ def main() -> int:
               f"(load average {os.getloadavg()[0]:.1f} at the start); {args.requests} sequential requests "
               "per case, each with a new draft, except the small case, the same draft again and 003 "
               "against itself\n")
-        nlp = None
-        if not args.skip_baseline:
-            import spacy
-
-            nlp = spacy.load("ja_ginza")
-        measured = run_cases(server, named, args.requests, nlp)
+        measure = None if args.skip_baseline else Baseline()
+        try:
+            measured = run_cases(server, named, args.requests, measure)
+        finally:
+            if measure is not None:
+                measure.close()
         for name, case in named.items():
             latencies, base = measured[name]
             rows.append(Row(name, len(case.original), latencies, base,
