@@ -218,6 +218,15 @@ WINDOW = re.compile(rf"""
     (?:{_GAP}まで)?
 """, re.VERBOSE)
 
+#: The end of a month counted from another (月末締め翌月末払い, 請求書受領月の翌々月末日まで,
+#: 検収月の3か月後の月末): valued as the months after the month it counts from.
+MONTH_END = re.compile(rf"""
+    (?:(?P<this>当月)|(?P<next>翌月)|(?P<after_next>翌々月|翌翌月)
+      |(?P<number>{_NUMBER}){_GAP}{_MONTHS}{_GAP}後の月)
+    {_GAP}(?:の)?末(?:日)?
+""", re.VERBOSE)
+MONTHS_AFTER = {"this": 0, "next": 1, "after_next": 2}
+
 _PARTY = r"(?:[甲乙丙丁]|当社|契約者|利用者|委託者|受託者|原告|被告|買主|売主|貸主|借主)"
 _COURT_NAME = r"(?:さいたま|[\u4e00-\u9fff]{1,4}?)?(?:地方|簡易|家庭|高等)裁判所(?:[\u4e00-\u9fff]{1,4}支部)?"
 
@@ -500,6 +509,14 @@ def _read_window(text: str, match: re.Match[str]) -> _Hit | None:
                 category=Category.SERVICE_HOURS)
 
 
+def _read_month_end(text: str, match: re.Match[str]) -> _Hit | None:
+    named = next((months for name, months in MONTHS_AFTER.items() if match.group(name)), None)
+    value, unknown = (named, False) if named is not None else _number(match.group("number"))
+    if value is None and not unknown:
+        return None
+    return _Hit(Kind.DEADLINE, value, Unit.MONTH, match.start(), match.end(), unknown)
+
+
 def _read_court(text: str, match: re.Match[str]) -> _Hit | None:
     return _Hit(Kind.COURT, _SPACE.sub("", match.group()), Unit.COURT, match.start(), match.end(),
                 category=Category.JURISDICTION)
@@ -531,6 +548,7 @@ FINDERS: tuple[tuple[re.Pattern[str], Reader], ...] = (
     (COURT, _without_context(_read_court)),
     (LAW, _read_law),
     (WINDOW, _without_context(_read_window)),
+    (MONTH_END, _without_context(_read_month_end)),
     (MONEY, _without_context(_read_money)),
     (RATE, _without_context(_read_rate)),
     (QUANTITY, _without_context(_read_quantity)),
@@ -655,7 +673,8 @@ CATEGORY_RULES: tuple[Rule, ...] = (
     Rule(Category.NOTICE_PERIOD, _ADVANCE),
     # 支払後30日以内に請求する counts from a payment; it is not a deadline to pay.
     Rule(Category.PAYMENT_DUE, frozenset({Kind.DEADLINE}),
-         sentence=re.compile(r"支払(?!い?後|い?日から|い?の日から|った日から|った後|われた)|振込|振り込")),
+         sentence=re.compile(r"支払(?!い?後|い?日から|い?の日から|った日から|った後|われた)|振込|振り込"
+                             r"|[末日]払")),
     Rule(Category.PAYMENT_DUE, frozenset({Kind.DURATION}), sentence=re.compile(r"支払期限|支払期日|支払日")),
     # A period named as the deadline to notify (以下「通知期限」という, 通知期限を…延長する).
     Rule(Category.NOTICE_PERIOD, frozenset({Kind.DURATION}), sentence=re.compile(r"通知期限|通知の期限")),

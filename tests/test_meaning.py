@@ -366,6 +366,22 @@ def test_a_longer_time_to_pay_favours_the_payer_across_business_and_calendar_day
         ("payment_due", Direction.INCREASE, "乙")]
 
 
+def test_a_month_end_put_off_favours_the_party_whose_clause_pays(engine):
+    # The sentence opens with the party that bills; the deadline's clause is the payer's.
+    article = ("受託者は、毎月末日に当月分の委託料を請求し、委託者は、請求書受領月の翌月末日までに"
+               "受託者の指定する銀行口座に振り込む方法により支払う。")
+    assert value_favours(article, "翌月末日", "翌々月末日", engine, OUTSOURCING) == [
+        ("payment_due", Direction.INCREASE, "委託者")]
+
+
+def test_a_right_kept_by_a_party_is_read_through_a_parenthetical(engine):
+    # The parenthetical's own 。 misleads the parse of the sentence around it.
+    change = one("成果物に関する著作権（著作権法第27条及び第28条に定める権利を含む。）は、受託者から委託者に移転する。",
+                 "成果物に関する著作権（著作権法第27条及び第28条に定める権利を含む。）は、受託者に留保される。",
+                 engine, ChangeKind.PARTY, OUTSOURCING)
+    assert (change.before, change.after, change.favours) == ("委託者", "受託者", "受託者")
+
+
 def test_a_fee_measured_on_the_other_partys_price_favours_the_payer_when_cut(engine):
     article = ("契約者は、当社に対し、下記計算式により計算した対価を支払う。\n"
                "2　前項の単価は、当社が対象事業者に対してサービスを提供する際の単価のうち最も安い単価×90%とする。")

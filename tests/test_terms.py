@@ -209,12 +209,28 @@ def test_years_and_months_written_together_are_months():
     "他の裁判所について生じる法定管轄は、本条における合意をもってこれを排除します。",
     "甲は、日本の法令を遵守する。",
     "運用管理等を円滑に実施する。",
-    "支払期限は請求書発行日の翌月末日とする。",
+    "乙は、毎月末日に当月分の委託料を請求する。",
     "2024年度の計画",
     "数十日を要する。",
 ])
 def test_dates_references_copies_and_words_are_not_terms(text):
     assert extract_terms(text) == ()
+
+
+@pytest.mark.parametrize("sentence, months", [
+    ("支払期限は請求書発行日の翌月末日とする。", 1),
+    ("甲は、請求書受領月の翌々月末日までに乙の指定する口座に振り込む。", 2),
+    ("月末締め翌月末払いとする。", 1),
+    ("甲は、検収月の３か月後の月末までに支払う。", 3),
+    ("甲は、当月分の料金を当月末日までに支払う。", 0),
+])
+def test_a_month_end_counted_from_another_month_is_a_payment_due_in_months(sentence, months):
+    assert one(sentence) == (Category.PAYMENT_DUE, months, Unit.MONTH)
+
+
+def test_a_month_end_written_with_or_without_its_day_is_the_same_deadline():
+    [first], [second] = extract_terms("甲は翌月末日までに支払う。"), extract_terms("甲は翌月末までに支払う。")
+    assert (first.value, first.unit) == (second.value, second.unit)
 
 
 def test_a_paragraph_label_is_not_read_as_a_number():

@@ -241,6 +241,9 @@ def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
     article's 契約者は、当社に対し…支払う does. A sentence about a fee with no payer in it (委託料は
     …支払うものとする) takes the payer its article names elsewhere (振込手数料は乙の負担とする).
     """
+    topic = _paying_topic(contract.text, at, parties)
+    if topic is not None:
+        return topic
     article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
     texts = [_sentence_at(contract.text, at)]
     if article is not None:
@@ -250,6 +253,26 @@ def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
         if PAYING.search(roles.predicate) and (payer := roles.actor or roles.bearer) and payer.single:
             return payer
     return None
+
+
+def _paying_topic(text: str, at: int, parties: Parties) -> Group | None:
+    """The party the clause of ``at`` is about when that clause pays: the last party marked with
+    は before the value, the paying verb after it.
+
+    In 乙は、毎月末日に請求し、甲は、翌月末日までに支払う, the sentence opens with 乙, who bills; the
+    clause of the deadline is 甲's, who pays. A party marked with が before the value may sit in a
+    relative clause (乙が指定する口座), so only は decides.
+    """
+    start = _sentence_start(text, at)
+    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
+    before, after = text[start:at], text[at:min(ends) if ends else len(text)]
+    paying = PAYING.search(after)
+    if paying is None or any(after[group.end:group.end + 1] == "は" and group.end <= paying.start()
+                             for group in parties.groups(after)):
+        return None   # no payment in the value's clause, or another party's clause pays
+    topics = [group for group in parties.groups(before)
+              if before[group.end:group.end + 1] == "は" and group.single]
+    return topics[-1] if topics else None
 
 
 def _liable(sentence: str, parties: Parties) -> Group | None:
@@ -288,8 +311,12 @@ def _roles_within(texts: list[str], parties: Parties, engine: Engine, budget: Bu
     return read_roles(texts, parties, engine)
 
 
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+
+
 def _sentence_at(text: str, at: int) -> str:
-    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    start = _sentence_start(text, at)
     ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
     end = min(ends) + 1 if ends else len(text)
     return text[start:end].strip()

@@ -64,6 +64,30 @@ _CACHE: OrderedDict[Key, Roles] = OrderedDict()
 FIGURES = re.compile(r"[0-9０-９]+(?:[,.，．][0-9０-９]+)*")
 
 
+# A parenthetical with no parenthesis inside: （著作権法第27条…を含む。）, (1). Removed innermost first.
+PARENTHETICAL = re.compile(r"[（(][^（）()]*[）)]")
+# Nesting deeper than this is left as it is.
+MAX_NESTING = 4
+
+
+def plain(text: str) -> str:
+    """The sentence as it is parsed: without its parentheticals.
+
+    A parenthetical (a definition, an inclusion, an exception: （以下「本業務」という。）,
+    （…を含む。）) says nothing of who acts, bears or holds in the sentence around it, and its
+    own 。 and clauses mislead the parse of the rest: in 著作権（…を含む。）は、乙に留保される the
+    に of 乙 is read as an auxiliary, not the case that names the holder. The conditions and
+    consents a parenthetical states are read from the whole sentence elsewhere.
+    """
+    stripped = text
+    for _ in range(MAX_NESTING):
+        shorter = PARENTHETICAL.sub("", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    return stripped if stripped.strip(" 　、。") else text
+
+
 def _key(text: str, parties: Parties) -> Key:
     """The cache key of a sentence: its text with every figure read as 0, and the parties.
 
@@ -90,7 +114,9 @@ def _missing(texts: Sequence[str], keys: Sequence[Key]) -> dict[Key, str]:
 
 
 def read_roles(texts: Sequence[str], parties: Parties, engine: Any) -> list[Roles]:
-    """The roles of each sentence; the ones not read before are parsed together."""
+    """The roles of each sentence, read from its :func:`plain` text; the ones not read before
+    are parsed together."""
+    texts = [plain(text) for text in texts]
     keys = [_key(text, parties) for text in texts]
     missing = _missing(texts, keys)
     if missing:
@@ -111,6 +137,7 @@ def clear_cache() -> None:
 
 def unread(texts: Sequence[str], parties: Parties) -> list[str]:
     """The texts not read before: the ones a call to :func:`read_roles` would parse."""
+    texts = [plain(text) for text in texts]
     return list(_missing(texts, [_key(text, parties) for text in texts]).values())
 
 
