@@ -374,6 +374,15 @@ def test_a_month_end_put_off_favours_the_party_whose_clause_pays(engine):
         ("payment_due", Direction.INCREASE, "委託者")]
 
 
+def test_a_proviso_rewritten_is_one_proviso_whose_new_exception_is_reported(engine):
+    main = "委託者又は受託者は、本契約に違反して相手方に損害を与えたときは、その損害を賠償する。"
+    found = meaning(main + "ただし、受託者の賠償額は、本契約に基づき受領した委託料の総額を上限とする。",
+                    main + "ただし、受託者の賠償額は、損害発生前6か月間に受領した委託料の額を上限とし、"
+                    "受託者に故意又は重大な過失がある場合はこの限りでない。", engine, OUTSOURCING)
+    assert [c.kind for c in found] == [ChangeKind.CONDITION], [c.summary for c in found]
+    assert found[0].favours == "委託者"
+
+
 def test_a_right_kept_by_a_party_is_read_through_a_parenthetical(engine):
     # The parenthetical's own 。 misleads the parse of the sentence around it.
     change = one("成果物に関する著作権（著作権法第27条及び第28条に定める権利を含む。）は、受託者から委託者に移転する。",
