@@ -164,7 +164,8 @@ QUANTITY = re.compile(rf"""
     (?P<number>{_NUMBER}){_GAP}
     (?:
         (?P<year>[かヶケカヵ箇]?年)(?:{_GAP}(?P<extra>{_DIGITS}|{_KANJI}){_GAP}{_MONTHS})?
-      | (?P<month>{_MONTHS}|月(?=以内|以下|以上|未満|を経過|を超え|間))   # statutes write 六月 for six months
+      # statutes write 六月 for six months
+      | (?P<month>{_MONTHS}|月(?=以内|以下|以上|未満|を経過|を超え|間|前まで|前に))
       | (?P<week>週間)
       | (?P<business_day>営業日)
       | (?P<day>日)
@@ -186,10 +187,10 @@ MONEY = re.compile(rf"""
     {_GAP}円(?!滑)
 """, re.VERBOSE)
 
-#: Rates: 年率14.5%, 年14.6％, 10パーセント.
+#: Rates: 年率14.5%, 年14.6％, 10パーセント, 年十四・六パーセント.
 RATE = re.compile(rf"""
     (?P<prefix>年率|年利|年|月率|月利)?{_GAP}
-    (?P<number>{_NUMBER}){_GAP}
+    (?P<number>{_NOT_INSIDE}[〇一二三四五六七八九十百千]{{1,8}}・[〇一二三四五六七八九]{{1,4}}|{_NUMBER}){_GAP}
     (?:%|％|パーセント)
 """, re.VERBOSE)
 

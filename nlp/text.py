@@ -189,6 +189,13 @@ def _small_number(text: str) -> float | int | None:
         return int(text)
     if re.fullmatch(r"[0-9]{0,30}\.[0-9]{1,30}", text):
         return float(text)
+    whole, point, fraction = text.partition("・")
+    if point and fraction and all(char in KANJI_DIGITS for char in fraction):
+        # 十四・六 (statutes write a decimal with a middle dot): 14.6
+        head = _kanji_to_int(whole) if whole else 0
+        if head is None:
+            return None
+        return float(f"{head}." + "".join(str(KANJI_DIGITS[char]) for char in fraction))
     return _kanji_to_int(text)
 
 

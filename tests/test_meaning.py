@@ -383,6 +383,46 @@ def test_a_proviso_rewritten_is_one_proviso_whose_new_exception_is_reported(engi
     assert found[0].favours == "委託者"
 
 
+SALE = "株式会社Ｄ（以下「売主」という。）と株式会社Ｅ（以下「買主」という。）は、次のとおり売買契約を締結する。"
+
+
+def test_a_remedy_taken_from_a_list_narrows_the_right_and_favours_the_other_party(engine):
+    change = one("本製品に不適合があったときは、買主は、売主に対し、代替品の納入又は代金の減額を請求することができる。",
+                 "本製品に不適合があったときは、買主は、売主に対し、代替品の納入を請求することができる。",
+                 engine, ChangeKind.SCOPE, SALE)
+    assert (change.before, change.after, change.favours) == ("代金の減額", None, "売主")
+
+
+@pytest.mark.parametrize("before, after, favours", [
+    ("改変、複製又は再販売", "改変又は再販売", "乙"),     # fewer acts forbidden: the bound party gains
+    ("改変又は再販売", "改変、複製又は再販売", "甲"),
+])
+def test_an_act_taken_from_or_added_to_a_prohibition_favours_by_the_duty(before, after, favours, engine):
+    change = one(f"乙は、本製品を{before}してはならない。", f"乙は、本製品を{after}してはならない。",
+                 engine, ChangeKind.SCOPE)
+    assert change.favours == favours
+
+
+GROUNDS = ("甲は、乙が次の各号のいずれかに該当するときは、直ちに本契約を解除することができる。\n"
+           "(1)　本契約に違反したとき\n(2)　支払停止の状態に陥ったとき\n(3)　破産手続開始の申立てを受けたとき")
+
+
+def test_a_ground_taken_from_a_right_to_terminate_favours_the_party_it_could_be_used_against(engine):
+    revised = GROUNDS.replace("(1)　本契約に違反したとき\n(2)", "(1)").replace("(3)", "(2)")
+    change = one(GROUNDS, revised, engine, ChangeKind.SCOPE)
+    assert (change.before, change.after, change.favours) == ("本契約に違反したとき", None, "乙")
+
+
+def test_an_act_added_to_a_list_of_prohibited_acts_favours_the_other_party(engine):
+    lead = "乙は、次に掲げる行為をしてはならない。\n一　本製品を改変すること\n二　本製品を第三者に貸与すること"
+    change = one(lead, lead + "\n三　本製品を分解すること", engine, ChangeKind.SCOPE)
+    assert (change.after, change.favours) == ("本製品を分解すること", "甲")
+
+
+def test_a_word_added_without_a_list_is_not_an_item(engine):
+    assert meaning("乙は、障害の発生を甲に通知する。", "乙は、障害の発生を甲に直ちに通知する。", engine) == []
+
+
 def test_a_right_kept_by_a_party_is_read_through_a_parenthetical(engine):
     # The parenthetical's own 。 misleads the parse of the sentence around it.
     change = one("成果物に関する著作権（著作権法第27条及び第28条に定める権利を含む。）は、受託者から委託者に移転する。",
@@ -468,9 +508,10 @@ def test_a_citation_left_with_the_old_number_is_stale(engine):
     assert revised[stale[0].revised_excerpt.start:stale[0].revised_excerpt.end] == "第7条"
 
 
-def test_wording_added_without_a_shift_in_meaning_reports_nothing(engine):
-    assert meaning("乙は、障害の完全な防止を保証するものではない。",
-                   "乙は、障害の完全な防止又は即時復旧を保証するものではない。", engine) == []
+def test_an_item_added_to_what_a_party_does_not_warrant_favours_that_party(engine):
+    change = one("乙は、障害の完全な防止を保証するものではない。",
+                 "乙は、障害の完全な防止又は即時復旧を保証するものではない。", engine, ChangeKind.SCOPE)
+    assert (change.before, change.after, change.favours) == (None, "即時復旧", "乙")
 
 
 # The parse budget.

@@ -273,9 +273,16 @@ def test_a_placeholder_amount_is_kept_as_unknown():
     "契約者は、料金等の支払いを遅延した場合は、遅延期間につき年率14.5%の遅延損害金を支払うものとします。",
     "支払を遅滞したときは、年14.5％の割合による遅延損害金を支払う。",
     "支払を遅滞したときは、年率１４．５％の遅延損害金を支払う。",
+    "支払を遅延したときは、支払期日の翌日から年十四・五パーセントの割合による遅延損害金を支払う。",
 ])
 def test_interest_rates_are_late_interest_in_percent(sentence):
     assert one(sentence) == (Category.LATE_INTEREST, 14.5, Unit.PERCENT)
+
+
+def test_months_written_without_their_counter_before_a_notice_are_months():
+    # Statutes and older contracts write 三月 for three months: 期間満了の三月前までに.
+    sentence = "期間満了の三月前までにいずれからも別段の意思表示がないときは、同一条件で更新する。"
+    assert one(sentence) == (Category.RENEWAL_NOTICE, 3, Unit.MONTH)
 
 
 def test_a_multiple_of_fees_avoided_is_a_penalty():

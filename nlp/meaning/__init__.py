@@ -27,7 +27,7 @@ from ..result import Change, ChangeKind, TermValue
 from ..terms import TIME_UNITS
 from .definitions import definition_changes
 from .favours import VALUE_RULES, Period, Stance, for_court, for_period, for_value, period_kind
-from .kinds import PROVISO, added_or_removed, sentence_changes
+from .kinds import PROVISO, added_or_removed, is_item, leads_list, sentence_changes
 from .modality import Modality, read_force, same_force
 from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
@@ -85,10 +85,10 @@ def clause_meaning(context: MeaningContext, left: Article, right: Article, *, en
         if one is not None and two is not None:
             changes += sentence_changes(one, two, parties)
         elif two is not None:
-            main = readings.get(id(_before(plan.right, pair.revised)))
+            main = readings.get(id(_main(plan.right, pair.revised)))
             changes += added_or_removed(two, main, parties, added=True)
         elif one is not None:
-            main = readings.get(id(_before(plan.left, pair.original)))
+            main = readings.get(id(_main(plan.left, pair.original)))
             changes += added_or_removed(one, main, parties, added=False)
     changes += stale_references(left.body.slice(original.text), right.body.slice(revised.text),
                                 revised_offset=right.body.start, renumbered=context.renumbered)
@@ -362,8 +362,8 @@ def _make_plan(context: MeaningContext, left: Article, right: Article) -> _Plan:
         side = left_sentences if pair.original else right_sentences
         proviso = sentence.text.startswith(PROVISO)
         wanted[id(sentence)] = (sentence, proviso or bool(cheap[id(sentence)].consents))
-        main = _before(side, sentence)
-        if proviso and main is not None:
+        main = _main(side, sentence)
+        if (proviso or is_item(sentence.text)) and main is not None:
             wanted[id(main)] = (main, True)
     return _Plan(left_sentences, right_sentences, pairs, list(wanted.values()))
 
@@ -403,6 +403,17 @@ def _worth_parsing(left: Reading, right: Reading, parties: Parties) -> str | Non
 
 def _negatives(text: str) -> int:
     return sum(text.count(form) for form in NEGATIVE_FORMS)
+
+
+def _main(found: Sequence[Sentence], sentence: Sentence | None) -> Sentence | None:
+    """What an added or removed sentence qualifies: for a 号, the sentence that introduces its
+    list (次の各号のいずれかに該当するときは…); for anything else, the sentence before it."""
+    if sentence is not None and is_item(sentence.text):
+        index = next((i for i, candidate in enumerate(found) if candidate is sentence), 0)
+        lead = next((candidate for candidate in reversed(found[:index]) if leads_list(candidate.text)), None)
+        if lead is not None:
+            return lead
+    return _before(found, sentence)
 
 
 def _before(found: Sequence[Sentence], sentence: Sentence | None) -> Sentence | None:

@@ -8,6 +8,7 @@ run in :data:`DETECTORS` order; a sentence rewritten from 承諾なく…して�
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from ..result import Change, ChangeKind, Direction
+from ..text import normalize_key
 from . import favours as rules
 from .markers import FAULT, Consent, Phrase, reworded, scopes, unmatched
 from .modality import MODALITY_NAMES, Modality, burden, same_force
@@ -41,6 +43,8 @@ def sentence_changes(left: Reading, right: Reading, parties: Parties) -> list[Ch
     changes: list[Change] = []
     for detect in DETECTORS:
         changes += detect(left, right, parties)
+    if not changes:
+        changes = enumeration(left, right, parties)
     return [_located(change, left, right) for change in changes]
 
 
@@ -193,6 +197,94 @@ def scope(left: Reading, right: Reading, parties: Parties) -> list[Change]:
                     rules.for_restriction(parties, _subject(left, right), right.stance, narrowed))]
 
 
+#: Words that join the items of a list: 代替品の納入又は代金の減額, 改変、複製若しくは再販売.
+CONNECTOR = re.compile(r"^(?:又は|若しくは|もしくは|または|及び|および|並びに|ならびに|、|・|，|,)"
+                       r"|(?:又は|若しくは|もしくは|または|及び|および|並びに|ならびに|、|・|，|,)$")
+#: The longest list item read as one: longer, the edit is a rewording, not an item.
+MAX_ITEM_CHARS = 40
+
+
+def enumeration(left: Reading, right: Reading, parties: Parties) -> list[Change]:
+    """An item taken from or added to a list, the rest of the sentence the same.
+
+    買主は、代替品の納入又は代金の減額を請求することができる → 代替品の納入を請求することができる
+    narrows a right; 改変、複製又は再販売してはならない → 改変又は再販売してはならない narrows a
+    duty. Only where the item is all that changed: no figure, no party, nothing inside a condition
+    (the condition's own change says it), and no other kind found the change first.
+    """
+    one, two = left.sentence.key, right.sentence.key
+    item, added = _one_item(one, two)
+    if item is None or FIGURE.search(item) or parties.groups(item):
+        return []
+    conditions = [normalize_key(p.text) for p in (*left.conditions, *right.conditions)]
+    if any(item in text for text in conditions):
+        return []
+    shown = CONNECTOR.sub("", item)
+    narrowed = not added
+    summary = f"範囲の{'限定' if narrowed else '拡大'}: {'削除' if narrowed else '追加'}「{shown}」"
+    return [_change(ChangeKind.SCOPE, Direction.CHANGED, summary, None if added else shown,
+                    shown if added else None, _list_favours(right, _subject(left, right), parties, narrowed))]
+
+
+def _list_favours(reading: Reading, subject: Group | None, parties: Parties, narrowed: bool) -> str | None:
+    """Whom a list made shorter (``narrowed``) or longer favours, by the sentence that holds it."""
+    if reading.force.modality != Modality.PROHIBITION and NEGATED_END.search(reading.sentence.key):
+        # A list of what the subject does not do or warrant (…を保証するものではない): one
+        # more item is one more thing it is free of.
+        return rules.for_burden(parties, subject, heavier=narrowed)
+    return rules.for_restriction(parties, subject, reading.stance, narrowed)
+
+
+#: A 号 that opens its line: (1), （一）, ①, 一　(e-Gov). Not 2　or 2. (a 項).
+ITEM_LABEL = re.compile(r"^(?:[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
+                        r"|[一二三四五六七八九十]{1,3}[ 　])")
+#: The sentence a list of 号 hangs from: 次の各号のいずれかに該当するときは, 次に掲げる行為.
+LIST_LEAD = re.compile(r"次の各号|次に掲げる|以下の各号|下記の各号|次のいずれか|以下のいずれか")
+
+
+def is_item(text: str) -> bool:
+    return ITEM_LABEL.match(text) is not None
+
+
+def leads_list(text: str) -> bool:
+    return LIST_LEAD.search(text) is not None
+
+
+def _item_change(item: Reading, lead: Reading, parties: Parties, added: bool) -> Change:
+    """A 号 added to or taken from the list its clause's lead sentence introduces."""
+    shown = _short(ITEM_LABEL.sub("", item.sentence.text).strip())
+    narrowed = not added
+    summary = f"範囲の{'限定' if narrowed else '拡大'}: 号の{'追加' if added else '削除'}「{shown}」"
+    return _change(ChangeKind.SCOPE, Direction.CHANGED, summary, None if added else shown,
+                   shown if added else None, _list_favours(lead, lead.subject, parties, narrowed))
+
+
+#: A sentence that ends denying: 保証するものではない, 責任を負いません, 負わない.
+NEGATED_END = re.compile(r"(?:ない|ません|ず)(?:ものとする|ものとします)?。?$")
+
+
+FIGURE = re.compile(r"[0-9]")   # a figure of the normalised key: a value change, not an item
+
+
+def _one_item(one: str, two: str) -> tuple[str | None, bool]:
+    """The list item ``two`` lacks (False) or adds (True) to ``one``, when that is the only edit."""
+    shorter, longer, added = (one, two, True) if len(one) < len(two) else (two, one, False)
+    prefix = len(os.path.commonprefix([shorter, longer]))
+    suffix = len(os.path.commonprefix([shorter[prefix:][::-1], longer[prefix:][::-1]]))
+    if prefix + suffix != len(shorter):
+        return None, added
+    item = longer[prefix:len(longer) - suffix]
+    if not 2 <= len(item) <= MAX_ITEM_CHARS or "。" in item:
+        return None, added
+    # The edit may sit on either side of its connector: 、B of A、B又はC, or B又は of B又はC.
+    for shift in range(0, 3):
+        for candidate in (longer[prefix - shift:len(longer) - suffix - shift] if shift <= prefix else "",
+                          longer[prefix + shift:len(longer) - suffix + shift] if shift <= suffix else ""):
+            if candidate and CONNECTOR.search(candidate) and len(CONNECTOR.sub("", candidate)) >= 2:
+                return candidate, added
+    return None, added
+
+
 DETECTORS: tuple[Detector, ...] = (modality, negation, party, consent, condition, scope)
 
 
@@ -200,7 +292,8 @@ def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *
                      added: bool) -> list[Change]:
     """What a whole sentence added or removed means: a ただし書, or a consent it requires.
 
-    ``main`` is the sentence a proviso qualifies, the one before it.
+    ``main`` is the sentence a proviso qualifies, the one before it, or for a 号 the sentence
+    that introduces its list.
     """
     text = reading.sentence.text
     changes = []
@@ -209,6 +302,8 @@ def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *
         changes.append(_change(ChangeKind.PROVISO, Direction.ADDED if added else Direction.REMOVED,
                                f"ただし書の{'追加' if added else '削除'}: {_short(text)}",
                                None if added else "ただし書", "ただし書" if added else None, favoured))
+    elif main is not None and is_item(text) and leads_list(main.sentence.text):
+        changes.append(_item_change(reading, main, parties, added))
     if reading.consents:
         found = list(reading.consents)
         changes.append(_consent_change(found, Direction.ADDED if added else Direction.REMOVED,
