@@ -419,6 +419,26 @@ def test_an_act_added_to_a_list_of_prohibited_acts_favours_the_other_party(engin
     assert (change.after, change.favours) == ("本製品を分解すること", "甲")
 
 
+def test_an_exception_to_a_refusal_to_refund_favours_the_party_refunded(engine):
+    # 返金しません frees 当社 of a payment: an exception to it takes from 当社.
+    change = one("当社は、契約者が支払った料金を返金しません。",
+                 "当社は、契約者が支払った料金を、当社の責めに帰すべき事由による場合を除き、返金しません。",
+                 engine, ChangeKind.CONDITION, TOS)
+    assert change.favours == "契約者"
+
+
+def test_a_limit_taken_from_a_partys_use_favours_that_party(engine):
+    change = one("当社は、契約者のデータを本サービスの提供の目的に限り利用するものとします。",
+                 "当社は、契約者のデータを本サービスの提供の目的に利用するものとします。", engine, ChangeKind.SCOPE, TOS)
+    assert change.favours == "当社"
+
+
+def test_a_right_usable_at_any_time_no_longer_favours_the_other_party(engine):
+    change = one("契約者は、当社所定の方法により、いつでも退会することができます。",
+                 "契約者は、当社所定の方法により退会することができます。", engine, ChangeKind.SCOPE, TOS)
+    assert change.favours == "当社"
+
+
 def test_a_word_added_without_a_list_is_not_an_item(engine):
     assert meaning("乙は、障害の発生を甲に通知する。", "乙は、障害の発生を甲に直ちに通知する。", engine) == []
 
@@ -429,6 +449,23 @@ def test_a_right_kept_by_a_party_is_read_through_a_parenthetical(engine):
                  "成果物に関する著作権（著作権法第27条及び第28条に定める権利を含む。）は、受託者に留保される。",
                  engine, ChangeKind.PARTY, OUTSOURCING)
     assert (change.before, change.after, change.favours) == ("委託者", "受託者", "受託者")
+
+
+FEE = "契約者は、当社に対し、月額金10万円の利用料を支払う。"
+
+
+def test_a_discount_period_made_longer_favours_the_payer_though_it_names_no_party(engine):
+    article = FEE + "\n2　前項にかかわらず、本契約締結日より1年間は、前項の利用料を半額に減額する。"
+    assert value_favours(article, "1年間", "2年間", engine, TOS) == [("other", Direction.INCREASE, "契約者")]
+
+
+def test_more_time_to_claim_back_an_overpayment_favours_the_party_that_pays(engine):
+    # The refund's article binds both parties; the contract's fee article says who pays.
+    original = contract(FEE, TOS) + ("\n第4条（過払い）\n当社及び契約者は、過払いを理由とする返還の請求を、"
+                                     "支払後30日以内に書面により行う。\n")
+    revised = original.replace("支払後30日以内", "支払後90日以内")
+    [change] = [c for c in compare(original, revised, engine=engine).changes if c.kind == ChangeKind.VALUE]
+    assert (change.direction, change.favours) == (Direction.INCREASE, "契約者")
 
 
 def test_a_fee_measured_on_the_other_partys_price_favours_the_payer_when_cut(engine):

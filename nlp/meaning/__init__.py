@@ -197,10 +197,18 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
     if change.category not in VALUE_RULES and period is None:
         return None
     subject = None
+    sentence = _sentence_at(contract.text, value.start)
     if change.category == "liability_cap":
-        subject = _liable(_sentence_at(contract.text, value.start), parties)
+        subject = _liable(sentence, parties)
     elif change.category in PAYER_CATEGORIES:
         subject = _payer(contract, value.start, parties, engine, budget)
+    elif period is not None and PAYERS_BENEFIT.search(sentence):
+        # A span of a discount, a time to claim back an overpayment: the payer's, whoever the
+        # sentence names (本契約締結日より3年間は…単価を減額する names none).
+        payer = (_payer(contract, value.start, parties, engine, budget)
+                 or _contract_payer(contract.text, parties))
+        if payer is not None:
+            return for_period(parties, payer, period, Stance.RIGHT, change.direction)
     subject = subject or _subject_at(contract, value.start, parties, engine, budget)
     if period is not None:
         stance = Stance.RIGHT if read_force(_sentence_at(contract.text, value.start)).modality \
@@ -253,6 +261,32 @@ def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
         if PAYING.search(roles.predicate) and (payer := roles.actor or roles.bearer) and payer.single:
             return payer
     return None
+
+
+#: A period that serves the party who pays: a discount's span, free use, a refund's claim.
+PAYERS_BENEFIT = re.compile(r"減額|割引|値引|無償|無料|過払|返金|返還の請求|返還請求")
+
+
+def _contract_payer(text: str, parties: Parties) -> Group | None:
+    """The party the contract has pay (契約者は、当社に対し…支払う) most often, else None.
+
+    Read from the text without a parse, for a sentence that names no payer of its own.
+    """
+    counts: dict[str, tuple[int, Group]] = {}
+    for match in PAYS.finditer(text):
+        groups = parties.groups(match.group("payer"))
+        if len(groups) == 1 and groups[0].single and groups[0].text == match.group("payer"):
+            name = groups[0].single
+            counts[name] = (counts.get(name, (0, groups[0]))[0] + 1, groups[0])
+    if not counts:
+        return None
+    ranked = sorted(counts.values(), key=lambda item: -item[0])
+    return ranked[0][1] if len(ranked) == 1 or ranked[0][0] > ranked[1][0] else None
+
+
+#: 甲は、乙に対し、…を支払う: the payer and the payee of one sentence.
+PAYS = re.compile(r"(?P<payer>[^\s、。「」（）()]{1,8})は、?(?P<payee>[^\s、。「」（）()]{1,8})に対し(?:て)?"
+                  r"[^。]{0,80}?(?:支払|支拂|振り?込)")
 
 
 def _paying_topic(text: str, at: int, parties: Parties) -> Group | None:

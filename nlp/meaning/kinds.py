@@ -21,7 +21,7 @@ from . import favours as rules
 from .markers import FAULT, Consent, Phrase, reworded, scopes, unmatched
 from .modality import MODALITY_NAMES, Modality, burden, same_force
 from .parties import Group, Parties
-from .reading import Reading
+from .reading import RIGHT_PREDICATES, Reading
 
 __all__ = ["DETECTORS", "PROVISO", "added_or_removed", "sentence_changes"]
 
@@ -30,7 +30,6 @@ PROVISO = ("ただし", "但し")
 EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
 RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
 # Predicates of a right: denied, they take from the party (請求しない, 解除できない).
-RIGHT_PREDICATES = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "行使"})
 FLIPS = {True: "肯定 → 否定", False: "否定 → 肯定"}
 GROSS_FAULT = re.compile(r"重大な過失|重過失")
 CONSENT_NAMES = {"consent": "承諾・同意", "instruction": "指示", "notice": "事前の通知"}

@@ -14,14 +14,22 @@ from .parties import Group, Parties
 from .roles import Roles, opening_topic, read_roles
 from .sentences import Sentence
 
-__all__ = ["Reading", "read_sentences"]
+__all__ = ["RIGHT_PREDICATES", "Reading", "read_sentences"]
 
-# Predicates of a liability or a warranty: negated, they are an exemption, a benefit to X.
-LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任"})
+# Predicates of a liability, a warranty or a payment owed: negated, they are an exemption, a
+# benefit to X (責任を負わない, 保証しない, 返金しません, 返還しない).
+LIABILITY = frozenset({"負う", "保証", "賠償", "補償", "担保", "責任", "返金", "返還", "払戻", "払い戻す",
+                       "補填", "支払う"})
 EXEMPTIONS = ("免責", "免れる", "免除", "この限りでない", "この限りではない")
 # A liability denied anywhere in the sentence (…責任を負わないものとし、…): an exemption.
 NO_LIABILITY = re.compile(r"責任(?:は|を)?(?:一切)?負わ(?:ない|ず)|責任を負いません"
                           r"|賠償(?:責任)?を負わ|免責|免れ")
+# Predicates of what X does for itself: a sentence about them, whatever its force, gives X a
+# right (当社は、…の目的に限り利用するものとします limits a right of 当社's).
+RIGHT_PREDICATES = frozenset({"請求", "解除", "解約", "受領", "取得", "利用", "使用", "行使"})
+# The same, read from the sentence's end where it was not parsed.
+RIGHT_ENDING = re.compile(r"(?:請求|解除|解約|受領|取得|利用|使用|行使)"
+                          r"(?:する|します|するものとする|するものとします)。?$")
 # A cap or a limit on what X owes is X's protection: 乙の損害賠償額は…を上限とする.
 LIMITS = ("上限とする", "上限とします", "限度とする", "限度とします", "を超えない", "を超えて")
 
@@ -60,6 +68,10 @@ class Reading:
         if roles is not None and roles.negated and roles.predicate in LIABILITY:
             return Stance.RIGHT
         if roles is not None and roles.holder is not None:
+            return Stance.RIGHT
+        if self.force.modality != Modality.PROHIBITION and (
+                (roles is not None and not roles.negated and roles.predicate in RIGHT_PREDICATES)
+                or (roles is None and RIGHT_ENDING.search(text))):
             return Stance.RIGHT
         return Stance.DUTY
 
