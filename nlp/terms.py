@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
@@ -289,9 +289,10 @@ CLAUSE_BREAK = re.compile(r"(?:とし|ものとし|であり|であって|する
 class _Context:
     """The sentences of a clause and its heading, for keyword tests, with their results cached."""
 
-    def __init__(self, text: str, heading: str | None) -> None:
+    def __init__(self, text: str, heading: str | None, cited: Mapping[int, str] | None = None) -> None:
         self.text = text
         self.heading = _SPACE.sub("", heading or "")
+        self.cited = cited or {}
         self.starts = _sentence_starts(text)
         self._sentences: dict[int, _Sentence] = {}
         self._results: dict[tuple[object, ...], object] = {}
@@ -315,6 +316,14 @@ class _Context:
         end = breaks[index] if index < len(breaks) else sentence.end
         return self.cached(("clause", start), lambda: _Sentence(sentence.index, start, end,
                                                                 _SPACE.sub("", self.text[start:end])))
+
+    def topic(self, sentence: _Sentence) -> str:
+        """The heading, and the headings of the articles the sentence cites: 第2条の規定は、本契約
+        終了後も3年間効力を有する speaks of 第2条（秘密保持義務）."""
+        if not self.cited:
+            return self.heading
+        return self.cached(("topic", sentence.index), lambda: "\n".join(
+            [self.heading, *(self.cited[n] for n in cited_numbers(sentence.text) if n in self.cited)]))
 
     def cached(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
         """``compute()`` once per key: many terms share a sentence, so tests run once per sentence."""
@@ -700,11 +709,13 @@ def _category(hit: _Hit, context: _Context) -> Category:
     clause = context.clause(hit.start)
     if (clause.start, clause.end) != (sentence.start, sentence.end):
         specific = context.cached(("clause category", clause.start, hit.kind),
-                                  lambda: _first_rule(hit.kind, clause.text, context.heading, specific=True))
+                                  lambda: _first_rule(hit.kind, clause.text, context.topic(sentence),
+                                                      specific=True))
         if specific is not None:
             return specific
     found = context.cached(("category", sentence.index, hit.kind),
-                           lambda: _first_rule(hit.kind, sentence.text, context.heading) or Category.OTHER)
+                           lambda: _first_rule(hit.kind, sentence.text, context.topic(sentence))
+                           or Category.OTHER)
     if found is Category.OTHER and hit.kind is Kind.DEADLINE \
             and NOTIFY_AFTER.match(_SPACE.sub("", context.text[hit.end:min(sentence.end, hit.end + 60)])):
         return Category.NOTICE_PERIOD
@@ -723,13 +734,15 @@ def _first_rule(kind: Kind, sentence: str, heading: str, *, specific: bool = Fal
     return None
 
 
-def extract_terms(text: str, *, heading: str | None = None, offset: int = 0) -> tuple[Term, ...]:
+def extract_terms(text: str, *, heading: str | None = None, offset: int = 0,
+                  cited: Mapping[int, str] | None = None) -> tuple[Term, ...]:
     """The typed terms of one clause, in reading order, with spans ``offset`` + raw index.
 
     ``heading`` is the clause heading (見出し, 秘密保持), which helps to tell a
-    confidentiality period from a contract term.
+    confidentiality period from a contract term; ``cited`` maps the numbers of other articles
+    to their headings, read with a sentence that cites them (第2条の規定は…3年間効力を有する).
     """
-    context = _Context(text, heading)
+    context = _Context(text, heading, cited)
     terms = []
     for hit in _hits(text, context):
         hit = _as_cap(hit, text, context)
@@ -934,7 +947,31 @@ def diff_terms(original: Sequence[Term], revised: Sequence[Term], *,
 def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
     """Terms of an article's body; page headers and other noise inside it are blanked out."""
     body = contract.blanked(article.body)
-    return _kept_terms(body, article.heading or _opening(body), article.body.start)
+    return _kept_terms(body, article.heading or _opening(body), article.body.start,
+                       _cited_headings(contract, article, body))
+
+
+def _cited_headings(contract: Contract, article: Article, body: str) -> tuple[tuple[int, str], ...]:
+    """The (number, heading) of every other article ``body`` cites by number."""
+    numbers = set(cited_numbers(body))
+    if not numbers:
+        return ()
+    return tuple(sorted((a.number, a.heading) for a in contract.articles
+                        if a.number in numbers and a.heading and a.branch is None and a is not article))
+
+
+#: 第2条, 第十二条, not 第3条の2 (a branch article).
+CITATION = re.compile(r"第([0-9０-９]{1,3}|[一二三四五六七八九十百]{1,5})条"
+                      r"(?!の[0-9０-９一二三四五六七八九十])")
+
+
+def cited_numbers(text: str) -> list[int]:
+    found = []
+    for match in CITATION.finditer(text):
+        number = parse_number(match.group(1))
+        if isinstance(number, int):
+            found.append(number)
+    return found
 
 
 #: Articles whose terms are kept per process: a template's, and those a draft leaves as they were
@@ -943,8 +980,8 @@ TERMS_KEPT = 2048
 
 
 @functools.lru_cache(maxsize=TERMS_KEPT)
-def _kept_terms(body: str, heading: str, offset: int) -> tuple[Term, ...]:
-    return extract_terms(body, heading=heading, offset=offset)
+def _kept_terms(body: str, heading: str, offset: int, cited: tuple[tuple[int, str], ...]) -> tuple[Term, ...]:
+    return extract_terms(body, heading=heading, offset=offset, cited=dict(cited))
 
 
 #: An article without a heading (第9条　甲及び乙は、…秘密情報を…) names its subject in its

@@ -552,3 +552,21 @@ def test_a_deadline_to_notify_is_a_notice_period_but_a_notice_that_starts_a_dead
         ("2ヶ月以内", "notice_period")]
     assert categories("甲は、通知の受領から4時間以内に障害内容の確認に着手する。") == [("4時間以内", "other")]
     assert categories("乙は、事故を知った日から7日以内に、書面で甲に報告する。") == [("7日以内", "other")]
+
+
+SURVIVAL = ("秘密保持契約書\n\n第1条（秘密保持義務）\n乙は、甲の秘密情報を第三者に開示してはならない。\n\n"
+            "第2条（有効期間）\n本契約の有効期間は、締結日から2年間とする。ただし、第1条の規定は、"
+            "本契約終了後も3年間効力を有する。\n")
+
+
+def test_a_survival_period_of_a_cited_confidentiality_article_is_a_confidentiality_period():
+    # The sentence names only 第1条; its heading says what survives.
+    original, revised = contract(SURVIVAL), contract(SURVIVAL.replace("3年間効力", "1年間効力"))
+    (change,) = clause_changes(original, original.articles[1], revised, revised.articles[1])
+    assert (change.category, change.original.value, change.revised.value) == ("confidentiality_period", 3, 1)
+
+
+def test_the_contract_term_beside_a_cited_confidentiality_article_stays_the_contract_term():
+    original, revised = contract(SURVIVAL), contract(SURVIVAL.replace("締結日から2年間", "締結日から1年間"))
+    (change,) = clause_changes(original, original.articles[1], revised, revised.articles[1])
+    assert change.category == "contract_term"
