@@ -439,6 +439,21 @@ def test_a_right_usable_at_any_time_no_longer_favours_the_other_party(engine):
     assert change.favours == "当社"
 
 
+@pytest.mark.parametrize("original, revised", [
+    # The ない of しなければならない is the obligation's, not a denial.
+    ("乙は、本業務を誠実に遂行しなければならない。", "乙は、本業務を誠実に遂行するものとする。"),
+    # One widening word for another.
+    ("甲は、乙に生じた損害について一切の責任を負わない。", "甲は、乙に生じた損害についていかなる責任も負わない。"),
+    ("乙が本契約に違反した場合、甲は本契約を解除することができる。",
+     "乙が本契約に違反したときは、甲は本契約を解除することができる。"),
+    ("乙は、甲の事前の書面による承諾を得た場合に限り、再委託することができる。",
+     "乙は、甲の書面による事前の承諾を得た場合に限り、再委託することができる。"),
+    ("乙は、秘密情報を、第三者に開示し、又は漏洩してはならない。", "乙は、秘密情報を第三者に開示し又は漏えいしてはならない。"),
+])
+def test_the_same_rule_in_other_words_is_not_a_change(original, revised, engine):
+    assert meaning(original, revised, engine) == []
+
+
 def test_a_word_added_without_a_list_is_not_an_item(engine):
     assert meaning("乙は、障害の発生を甲に通知する。", "乙は、障害の発生を甲に直ちに通知する。", engine) == []
 

@@ -63,7 +63,9 @@ def negation(left: Reading, right: Reading, parties: Parties) -> list[Change]:
     if left.roles is None or right.roles is None or not same_force(left.force, right.force):
         return []
     hard = {Modality.OBLIGATION, Modality.PROHIBITION}
-    if (right.force.modality in hard and not right.force.soft) or left.negated == right.negated:
+    # The ない of しなければならない / してはならない is the force's, not a denial: on either side.
+    if any(side.force.modality in hard and not side.force.soft for side in (left, right)) \
+            or left.negated == right.negated:
         return []
     negated = right.negated
     # Denying a duty or a warranty lightens it; denying a right takes it away.
@@ -185,6 +187,8 @@ def scope(left: Reading, right: Reading, parties: Parties) -> list[Change]:
     added, removed = _added_removed(left.scopes, right.scopes)
     if not added and not removed:
         return []
+    if Counter(p.sense for p in added) == Counter(p.sense for p in removed):
+        return []   # one word for another of the same sense: 一切の → いかなる, 直接の → 現実に
     narrower = sum(p.sense == "narrow" for p in added) + sum(p.sense == "wide" for p in removed)
     wider = sum(p.sense == "wide" for p in added) + sum(p.sense == "narrow" for p in removed)
     narrowed = True if narrower and not wider else False if wider and not narrower else None
