@@ -454,6 +454,16 @@ def test_the_same_rule_in_other_words_is_not_a_change(original, revised, engine)
     assert meaning(original, revised, engine) == []
 
 
+def test_the_moment_a_right_passes_is_a_condition(engine):
+    change = one("成果物の所有権は、検収時に乙から甲に移転する。", "成果物の所有権は、委託料の支払完了時に乙から甲に移転する。",
+                 engine, ChangeKind.CONDITION)
+    assert (change.before, change.after) == ("検収時に", "委託料の支払完了時に")
+
+
+def test_at_the_same_time_is_not_a_condition(engine):
+    assert meaning("甲は、解除の通知を行う。", "甲は、解除と同時に通知を行う。", engine) == []
+
+
 def test_a_word_added_without_a_list_is_not_an_item(engine):
     assert meaning("乙は、障害の発生を甲に通知する。", "乙は、障害の発生を甲に直ちに通知する。", engine) == []
 
