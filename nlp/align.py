@@ -977,22 +977,32 @@ def _split_pairs(original: Sequence[ArticleView], revised: Sequence[ArticleView]
     partner_of_o = dict(pairs)
     partner_of_r = {r: o for o, r in pairs}
     extra = []
-    # A part split off stands right before or after the rest of its article.
+    # A part split off stands right before or after the rest of its article. An article repealed
+    # (第十条　削除) is no part of its neighbour, though 削除 is all of the neighbour's text too.
     for r in range(len(revised)):
-        candidates = [partner_of_r[n] for n in (r - 1, r + 1) if n in partner_of_r]
-        if r in partner_of_r or not candidates:
+        candidates = [partner_of_r[n] for n in (r - 1, r + 1)
+                      if n in partner_of_r and not _repealed(original[partner_of_r[n]])]
+        if r in partner_of_r or not candidates or _repealed(revised[r]):
             continue
         best = max((features.containment(r, False, o), o) for o in candidates)
         if _is_part(best[0], *cell(best[1], r)):
             extra.append((best[1], r))
     for o in range(len(original)):
-        candidates = [partner_of_o[n] for n in (o - 1, o + 1) if n in partner_of_o]
-        if o in partner_of_o or not candidates:
+        candidates = [partner_of_o[n] for n in (o - 1, o + 1)
+                      if n in partner_of_o and not _repealed(revised[partner_of_o[n]])]
+        if o in partner_of_o or not candidates or _repealed(original[o]):
             continue
         best = max((features.containment(o, True, r), r) for r in candidates)
         if _is_part(best[0], *cell(o, best[1])):
             extra.append((o, best[1]))
     return extra
+
+
+def _repealed(view: ArticleView) -> bool:
+    """第十条　削除: an article kept only for its number (削除 read as its heading with no body,
+    or, in a range repealed together, 第七条から第十条まで　削除, as its body)."""
+    heading, body = view.heading_key, view.body_key.strip()
+    return (heading, body) in (("削除", ""), ("", "削除"))
 
 
 def _is_part(containment: float, heading: float, score: float) -> bool:

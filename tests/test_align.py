@@ -136,3 +136,13 @@ def test_governing_law_and_court_merged_into_one_article_pair_with_both(engine):
     result = compare(seed_text("003"), seed_text("001"), engine=engine)
     assert {(45, 20), (46, 20)} <= links(result)
     assert (47, 20) not in links(result)   # 紛争の解決のための努力 is a duty to negotiate, not a forum
+
+
+def test_an_article_repealed_is_no_part_of_its_repealed_neighbour(engine):
+    # 水資源開発促進法: 第七条…第十条　削除 became one line, 第七条から第十条まで　削除; 第十一条　削除 stayed.
+    quality = Path(__file__).resolve().parent.parent / "bench" / "quality" / "texts"
+    comparison = compare((quality / "water_resources_before.txt").read_text(encoding="utf-8"),
+                         (quality / "water_resources_after.txt").read_text(encoding="utf-8"), engine=engine)
+    found = links(comparison)
+    assert (11, 11) in found
+    assert (10, 11) not in found and (10, None) in found
