@@ -855,20 +855,22 @@ def _direction(original: Term | None, revised: Term | None) -> Direction | None:
         return None
     if a[0] == b[0] and a[0] != "text":
         return Direction.INCREASE if b[1] > a[1] else Direction.DECREASE  # type: ignore[operator]
-    if {a[0], b[0]} == {"day", "business_day"}:  # 10営業日以内 → 30日以内: five business days a week
+    if {a[0], b[0]} <= set(CALENDAR_DAYS):  # 10営業日以内 → 30日以内, 1か月以内 → 2週間以内
         days_a, days_b = (_calendar_days(key) for key in (a, b))
-        if days_a != days_b:
+        if abs(days_a - days_b) > CLOSE_DAYS * max(days_a, days_b):
             return Direction.INCREASE if days_b > days_a else Direction.DECREASE
     return Direction.CHANGED
 
 
-#: Calendar days in a business day, for telling which of 10営業日 and 30日 is longer.
-DAYS_PER_BUSINESS_DAY = 7 / 5
+#: Calendar days in a base unit of time, for telling which of 10営業日 and 30日, or of 1か月 and
+#: 2週間, is longer: five business days a week, a month of 365/12 days, a minute of 1/1440.
+CALENDAR_DAYS = {"day": 1.0, "business_day": 7 / 5, "month": 365 / 12, "minute": 1 / 1440}
+#: Lengths this close (1か月 and 30日) are told apart by neither: the change has no direction.
+CLOSE_DAYS = 0.1
 
 
 def _calendar_days(key: _Key) -> float:
-    value = float(key[1])  # type: ignore[arg-type]
-    return value * DAYS_PER_BUSINESS_DAY if key[0] == "business_day" else value
+    return float(key[1]) * CALENDAR_DAYS[str(key[0])]  # type: ignore[arg-type]
 
 
 def _shown(term: Term) -> str:

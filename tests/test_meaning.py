@@ -454,6 +454,16 @@ def test_the_same_rule_in_other_words_is_not_a_change(original, revised, engine)
     assert meaning(original, revised, engine) == []
 
 
+LEASE = "山田太郎（以下「貸主」という。）と株式会社みどり（以下「借主」という。）は、次のとおり賃貸借契約を締結する。"
+
+
+def test_an_item_added_to_an_exception_narrows_the_duty_and_favours_the_party_bound(engine):
+    change = one("借主は、通常の使用に伴い生じた損耗を除き、本物件を原状に回復しなければならない。",
+                 "借主は、通常の使用に伴い生じた損耗及び経年変化を除き、本物件を原状に回復しなければならない。",
+                 engine, ChangeKind.CONDITION, LEASE)
+    assert change.favours == "借主"
+
+
 def test_the_moment_a_right_passes_is_a_condition(engine):
     change = one("成果物の所有権は、検収時に乙から甲に移転する。", "成果物の所有権は、委託料の支払完了時に乙から甲に移転する。",
                  engine, ChangeKind.CONDITION)

@@ -570,3 +570,15 @@ def test_the_contract_term_beside_a_cited_confidentiality_article_stays_the_cont
     original, revised = contract(SURVIVAL), contract(SURVIVAL.replace("締結日から2年間", "締結日から1年間"))
     (change,) = clause_changes(original, original.articles[1], revised, revised.articles[1])
     assert change.category == "contract_term"
+
+
+@pytest.mark.parametrize("before, after, direction", [
+    ("1か月以内", "2週間以内", Direction.DECREASE),
+    ("14日以内", "1か月以内", Direction.INCREASE),
+    ("10営業日以内", "1か月以内", Direction.INCREASE),
+    ("1か月以内", "30日以内", Direction.CHANGED),     # too close to say which is longer
+])
+def test_periods_in_months_weeks_and_days_are_compared_on_the_calendar(before, after, direction):
+    sentence = "貸主は、明渡しを受けた日から{}に、敷金の残額を借主に返還する。"
+    (change,) = diff(sentence.format(before), sentence.format(after))
+    assert change.direction == direction

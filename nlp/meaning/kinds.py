@@ -144,6 +144,14 @@ def _condition_reworded(left: Reading, right: Reading, parties: Parties) -> list
             favoured = rules.for_restriction(parties, _subject(left, right), right.stance, _sign(stricter))
             return [_change(ChangeKind.CONDITION, Direction.CHANGED, f"条件の変更: {old.text} → {new.text}",
                             old.text, new.text, favoured)]
+        item, grows = _one_item(normalize_key(old.text), normalize_key(new.text))
+        if item is not None and old.sense == new.sense and not FIGURE.search(item):
+            # 通常の損耗を除き → 通常の損耗及び経年変化を除き: an exception that covers more makes
+            # the sentence apply less; a trigger or a limit that covers more, apply more.
+            narrowed = grows if old.sense == "except" else not grows
+            return [_change(ChangeKind.CONDITION, Direction.CHANGED, f"条件の変更: {old.text} → {new.text}",
+                            old.text, new.text,
+                            rules.for_restriction(parties, _subject(left, right), right.stance, narrowed))]
         before, after = Counter(_scope_keys(old.text)), Counter(_scope_keys(new.text))
         if before == after:
             continue
