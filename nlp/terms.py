@@ -27,6 +27,7 @@ from typing import TypeVar
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .kept import Kept
 from .model import Article, Contract
 from .result import Change, ChangeKind, Direction, TermValue
 from .text import normalize_key, parse_number
@@ -958,8 +959,16 @@ def _cited_headings(contract: Contract, article: Article, body: str) -> tuple[tu
     numbers = set(cited_numbers(body))
     if not numbers:
         return ()
-    return tuple(sorted((a.number, a.heading) for a in contract.articles
-                        if a.number in numbers and a.heading and a.branch is None and a is not article))
+    headings = _HEADINGS.get((contract,))
+    if headings is None:
+        headings = _HEADINGS.put((contract,), {a.number: a.heading for a in reversed(contract.articles)
+                                               if a.number is not None and a.heading and a.branch is None})
+    return tuple(sorted((number, headings[number]) for number in numbers
+                        if number in headings and number != article.number))
+
+
+#: Each contract's article headings by number, kept with the contract.
+_HEADINGS: Kept[dict[int, str]] = Kept(64)
 
 
 #: 第2条, 第十二条, not 第3条の2 (a branch article).
