@@ -474,6 +474,13 @@ def test_at_the_same_time_is_not_a_condition(engine):
     assert meaning("甲は、解除の通知を行う。", "甲は、解除と同時に通知を行う。", engine) == []
 
 
+def test_a_licence_names_its_parties_without_defining_them(engine):
+    # No 以下「…」という: the usual names of a licence stand for the parties.
+    lead = "利用者は、次の行為をしてはならない。\n① 本ソフトウェアの複製\n② 本ソフトウェアの改変"
+    change = one(lead + "\n③ 本ソフトウェアの貸与", lead, engine, ChangeKind.SCOPE, "許諾者と利用者は、次のとおり契約する。")
+    assert (change.before, change.favours) == ("本ソフトウェアの貸与", "利用者")
+
+
 def test_a_word_added_without_a_list_is_not_an_item(engine):
     assert meaning("乙は、障害の発生を甲に通知する。", "乙は、障害の発生を甲に直ちに通知する。", engine) == []
 

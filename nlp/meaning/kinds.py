@@ -250,7 +250,8 @@ def _list_favours(reading: Reading, subject: Group | None, parties: Parties, nar
 ITEM_LABEL = re.compile(r"^(?:[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
                         r"|[一二三四五六七八九十]{1,3}[ 　])")
 #: The sentence a list of 号 hangs from: 次の各号のいずれかに該当するときは, 次に掲げる行為.
-LIST_LEAD = re.compile(r"次の各号|次に掲げる|以下の各号|下記の各号|次のいずれか|以下のいずれか")
+LIST_LEAD = re.compile(r"(?:次|以下|下記)の[^。、]{0,8}?(?:各号|行為|事項|事由|いずれか|場合|情報|とおり)"
+                       r"|次に掲げる|下記の各号")
 
 
 def is_item(text: str) -> bool:

@@ -34,7 +34,9 @@ PARTY_TERM = re.compile(r"^(?:[甲乙丙丁戊]|.{0,8}(?:者|社|主|人|方|会
 NOT_A_PARTY = re.compile(r"^(?:本|当(?!社))")
 # Used when a text defines no party: the usual names, in the order a contract lists them.
 USUAL_PARTIES = ("甲", "乙", "丙", "丁", "当社", "弊社", "委託者", "受託者", "契約者", "利用者", "会員",
-                 "お客様", "開示者", "受領者", "売主", "買主", "貸主", "借主", "発注者", "受注者")
+                 "お客様", "開示者", "受領者", "売主", "買主", "貸主", "借主", "発注者", "受注者",
+                 "許諾者", "被許諾者", "ライセンサー", "ライセンシー", "賃貸人", "賃借人", "注文者", "請負人",
+                 "譲渡人", "譲受人")
 # Words that stand for every party at once.
 ALL_PARTIES = ("両当事者", "各当事者", "当事者双方", "甲乙双方", "双方", "当事者")
 # Between two parties of one group: 甲及び乙, 甲又は乙, 甲並びに乙, 甲・乙, 甲と乙, 甲乙.
