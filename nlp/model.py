@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .result import Part
+from .text import standard_punctuation
 
 __all__ = ["Appendix", "Article", "Contract", "Division", "DivisionKind", "Item", "Paragraph", "Part", "Span"]
 
@@ -108,7 +110,8 @@ class Contract:
                 for s in self.noise if s.start < span.end and s.end > span.start]
 
     def blanked(self, span: Span) -> str:
-        """The text of ``span`` with its noise (markup, page headers) blanked out, offsets kept."""
+        """The text of ``span`` as its readers (terms, meaning) take it, offsets kept: its noise
+        (markup, page headers) blanked out, official style's ，and ． read as 、 and 。."""
         pieces, position = [], 0
         text = span.slice(self.text)
         for start, end in sorted(self.noise_within(span)):
@@ -116,4 +119,14 @@ class Contract:
             pieces += [text[position:start], " " * max(end - start, 0)]
             position = max(position, end)
         pieces.append(text[position:])
-        return "".join(pieces)
+        return standard_punctuation("".join(pieces))
+
+    @property
+    def reading(self) -> str:
+        """The whole text with official style's ，and ． read as 、 and 。, same length."""
+        return _standard_text(self.text)
+
+
+@functools.lru_cache(maxsize=16)
+def _standard_text(text: str) -> str:
+    return standard_punctuation(text)

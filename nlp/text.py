@@ -23,6 +23,7 @@ __all__ = [
     "normalize",
     "normalize_key",
     "parse_number",
+    "standard_punctuation",
 ]
 
 #: Word export residue: ``[bookmark: _nrtvg8zeeum5]``.
@@ -57,6 +58,11 @@ MIDDLE_DOTS = str.maketrans({"･": "・", "·": "・", "•": "・", "‧": "�
 
 # Grouping commas inside numbers: 1,000 → 1000.
 DIGIT_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3})")
+
+# The comma and period of official style (公用文: 甲は，…する．), full width: the 読点 and 句点
+# every other text writes. Not inside a number (１，０００ / １４．６), nor a 項 label (１．).
+RAW_OFFICIAL_COMMA = re.compile(r"，(?![0-9０-９]{3})|(?<![0-9０-９])，")
+RAW_OFFICIAL_PERIOD = re.compile(r"(?<![0-9０-９])．|．(?![0-9０-９])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +265,8 @@ def normalize(text: str, *, drop: Sequence[tuple[int, int]] = (), keep_lines: bo
 def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -> Normalized:
     builder = _drop_spans(text, drop)
     builder.substitute(BOOKMARK, lambda match: "")
+    if "，" in text or "．" in text:
+        _official_punctuation(builder)
     _nfkc(builder)
     builder.substitute(PARAGRAPH_LABEL, lambda match: match.group(1) + " ")
     builder.substitute(BULLET, lambda match: "・")
@@ -268,6 +276,31 @@ def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -
     builder.substitute(MONTH_COUNTER, lambda match: "か月")
     builder.substitute(DIGIT_COMMA, lambda match: "")
     return Normalized("".join(builder.chars).translate(MIDDLE_DOTS), array("i", builder.offsets), text)
+
+
+def _official_punctuation(builder: _Builder) -> None:
+    builder.substitute(RAW_OFFICIAL_COMMA, lambda match: "、")
+    text = builder.text
+    builder.substitute(RAW_OFFICIAL_PERIOD,
+                       lambda match: "．" if _is_label_period(text, match.start()) else "。")
+
+
+def standard_punctuation(text: str) -> str:
+    """``text`` with the full-width comma and period of official style (，．) read as 、 and 。,
+    same length: what the readers of sentences and clauses split at. Numbers (１，０００,
+    １４．６) and 項 labels (１．) keep theirs."""
+    if "，" not in text and "．" not in text:
+        return text
+    text = RAW_OFFICIAL_COMMA.sub("、", text)
+    return RAW_OFFICIAL_PERIOD.sub(
+        lambda match: "．" if _is_label_period(text, match.start()) else "。", text)
+
+
+def _is_label_period(text: str, at: int) -> bool:
+    """１． or 2． that opens a line: a 項 label, not the end of a sentence."""
+    start = text.rfind("\n", 0, at) + 1
+    head = text[start:at].strip(" \t\u3000")
+    return 0 < len(head) <= 3 and all(char in "0123456789０１２３４５６７８９" for char in head)
 
 
 def normalize_key(text: str) -> str:

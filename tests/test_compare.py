@@ -163,6 +163,28 @@ def test_a_retyped_copy_of_every_seed_reports_nothing(engine, seed):
     assert result.changes == ()
 
 
+def official_style(text: str) -> str:
+    """The same contract in the punctuation of official style (公用文): ，for 、 and ．for 。."""
+    return text.replace("、", "，").replace("。", "．")
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_a_copy_in_official_punctuation_reports_nothing(engine, seed):
+    result = compare(seed_text(seed), official_style(seed_text(seed)), engine=engine)
+    assert result.summary.modified == result.summary.inserted == result.summary.deleted == 0
+    assert result.changes == ()
+
+
+def test_a_counter_draft_in_official_punctuation_reads_as_the_same_changes(engine):
+    def found(original: str, revised: str) -> list:
+        return sorted((c.kind.value, c.category, c.original_clause, c.before, c.after, c.favours,
+                       c.original.value if c.original else None, c.revised.value if c.revised else None)
+                      for c in compare(original, revised, engine=engine).changes)
+
+    original, revised = dev_text("001_original"), dev_text("001_counter_meaning")
+    assert found(official_style(original), official_style(revised)) == found(original, revised)
+
+
 def test_of_two_equal_periods_the_one_whose_wording_matches_is_the_one_that_changed(engine):
     original = seed_text("004")
     revised = original.replace("契約締結日から1年間とする", "契約締結日から2年間とする")

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import dev_text
-from nlp.text import normalize, parse_number
+from nlp.text import normalize, normalize_key, parse_number, standard_punctuation
 
 
 @pytest.mark.parametrize("written, value", [
@@ -69,3 +69,14 @@ def test_dropped_spans_are_left_out():
     start = raw.index("文書番号")
     end = raw.index("事項")
     assert normalize(raw, drop=[(start, end)]).text == normalize("第44条（問合せ）\n事項に当サービス").text
+
+
+def test_official_punctuation_is_the_usual_one_once_normalised():
+    assert normalize_key("甲は，乙に対し，金１，０００円を支払う．") == normalize_key("甲は、乙に対し、金1,000円を支払う。")
+
+
+def test_official_punctuation_is_read_as_the_usual_one_same_length_numbers_and_labels_kept():
+    text = "１．甲は，１，０００円及び年１４．６％を支払う．\n２．乙は，これを受領する．"
+    read = standard_punctuation(text)
+    assert read == "１．甲は、１，０００円及び年１４．６％を支払う。\n２．乙は、これを受領する。"
+    assert len(read) == len(text)

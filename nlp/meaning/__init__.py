@@ -193,11 +193,11 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
         value, contract = change.original, context.original
     if value is None:
         return None
-    period = _period(change, value, contract.text)
+    period = _period(change, value, contract.reading)
     if change.category not in VALUE_RULES and period is None:
         return None
     subject = None
-    sentence = _sentence_at(contract.text, value.start)
+    sentence = _sentence_at(contract.reading, value.start)
     if change.category == "liability_cap":
         subject = _liable(sentence, parties)
     elif change.category in PAYER_CATEGORIES:
@@ -206,12 +206,12 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
         # A span of a discount, a time to claim back an overpayment: the payer's, whoever the
         # sentence names (本契約締結日より3年間は…単価を減額する names none).
         payer = (_payer(contract, value.start, parties, engine, budget)
-                 or _contract_payer(contract.text, parties))
+                 or _contract_payer(contract.reading, parties))
         if payer is not None:
             return for_period(parties, payer, period, Stance.RIGHT, change.direction)
     subject = subject or _subject_at(contract, value.start, parties, engine, budget)
     if period is not None:
-        stance = Stance.RIGHT if read_force(_sentence_at(contract.text, value.start)).modality \
+        stance = Stance.RIGHT if read_force(_sentence_at(contract.reading, value.start)).modality \
             == Modality.PERMISSION else Stance.DUTY
         return for_period(parties, subject, period, stance, change.direction)
     return for_value(parties, subject, change.category, change.direction)
@@ -249,11 +249,11 @@ def _payer(contract: Contract, at: int, parties: Parties, engine: Engine,
     article's 契約者は、当社に対し…支払う does. A sentence about a fee with no payer in it (委託料は
     …支払うものとする) takes the payer its article names elsewhere (振込手数料は乙の負担とする).
     """
-    topic = _paying_topic(contract.text, at, parties)
+    topic = _paying_topic(contract.reading, at, parties)
     if topic is not None:
         return topic
     article = next((a for a in contract.articles if a.span.start <= at < a.span.end), None)
-    texts = [_sentence_at(contract.text, at)]
+    texts = [_sentence_at(contract.reading, at)]
     if article is not None:
         texts += [sentence.text for sentence in
                   sentences(contract.blanked(article.body), article.body.start)[:MAX_ARTICLE_SENTENCES]]
@@ -325,7 +325,7 @@ def _subject_at(contract: Contract, at: int, parties: Parties, engine: Engine,
     本条の義務は本契約終了後も5年間存続する names no party: the duty is the article's. Past the
     budget's sentences, no party (and so no ``favours``).
     """
-    first = _roles_within([_sentence_at(contract.text, at)], parties, engine, budget)
+    first = _roles_within([_sentence_at(contract.reading, at)], parties, engine, budget)
     subject = first and (first[0].actor or first[0].owner or first[0].bearer)
     if subject:
         return subject
