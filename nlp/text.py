@@ -54,7 +54,9 @@ BULLET = re.compile(r"(?m)^[ \t\u3000]*[・･·•‧\-–][ \t\u3000]*")
 SPACE = re.compile(r"\s+")
 SPACE_KEEPING_LINES = re.compile(r"[^\S\n]+")
 
-MIDDLE_DOTS = str.maketrans({"･": "・", "·": "・", "•": "・", "‧": "・"})
+# Characters written several ways for one mark: the middle dot, and the double quotation
+# brackets some drafters use for 「」 (『秘密情報』).
+MIDDLE_DOTS = str.maketrans({"･": "・", "·": "・", "•": "・", "‧": "・", "『": "「", "』": "」"})
 
 # Grouping commas inside numbers: 1,000 → 1000.
 DIGIT_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3})")

@@ -80,3 +80,7 @@ def test_official_punctuation_is_read_as_the_usual_one_same_length_numbers_and_l
     read = standard_punctuation(text)
     assert read == "１．甲は、１，０００円及び年１４．６％を支払う。\n２．乙は、これを受領する。"
     assert len(read) == len(text)
+
+
+def test_double_quotation_brackets_are_the_usual_ones_once_normalised():
+    assert normalize_key("以下『本契約』という。") == normalize_key("以下「本契約」という。")
