@@ -45,8 +45,9 @@ KANJI_NUMBER = re.compile(r"""
 # ヶ月, ケ月, カ月, ヵ月, 箇月 and か月 are one word.
 MONTH_COUNTER = re.compile(r"[ヶケカヵ箇か]月")
 
-# The punctuation after a 項 number at the start of a line: 1. / 1． / １、 / 1)
-PARAGRAPH_LABEL = re.compile(r"(?m)^[ \t\u3000]*([0-9]{1,3})[.．、)）][ \t\u3000]*")
+# The punctuation around a 項 number at the start of a line: 1. / 1． / １、 / 1) / (1) / （１）
+PARAGRAPH_LABEL = re.compile(r"(?m)^[ \t\u3000]*(?:[(（](?=[0-9]{1,3}[)）]))?([0-9]{1,3})[.．、)）]"
+                             r"[ \t\u3000]*")
 
 # Bullets at the start of a line: ・ · • ‧ - –
 BULLET = re.compile(r"(?m)^[ \t\u3000]*[・･·•‧\-–][ \t\u3000]*")

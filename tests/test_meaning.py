@@ -668,3 +668,4 @@ def test_figures_in_the_parties_names_keep_sentences_apart():
     plain = read_parties(KO_OTSU, KO_OTSU)
     assert roles._key("保証人1は、債務を保証する。", numbered) != roles._key("保証人2は、債務を保証する。", numbered)
     assert roles._key("乙は、30日前までに通知する。", plain) == roles._key("乙は、90日前までに通知する。", plain)
+

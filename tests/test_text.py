@@ -84,3 +84,8 @@ def test_official_punctuation_is_read_as_the_usual_one_same_length_numbers_and_l
 
 def test_double_quotation_brackets_are_the_usual_ones_once_normalised():
     assert normalize_key("以下『本契約』という。") == normalize_key("以下「本契約」という。")
+
+
+def test_a_label_in_parentheses_is_the_same_label_once_normalised():
+    assert normalize_key("(1) 本契約に違反したとき") == normalize_key("1. 本契約に違反したとき") \
+        == normalize_key("（１）本契約に違反したとき")

@@ -262,9 +262,11 @@ def leads_list(text: str) -> bool:
     return LIST_LEAD.search(text) is not None
 
 
-def _item_change(item: Reading, lead: Reading, parties: Parties, added: bool) -> Change:
+def _item_change(item: Reading, lead: Reading, parties: Parties, added: bool) -> Change | None:
     """A 号 added to or taken from the list its clause's lead sentence introduces."""
     shown = _short(ITEM_LABEL.sub("", item.sentence.text).strip())
+    if not shown:
+        return None      # a label alone on its line: the item is the next line's
     narrowed = not added
     summary = f"範囲の{'限定' if narrowed else '拡大'}: 号の{'追加' if added else '削除'}「{shown}」"
     return _change(ChangeKind.SCOPE, Direction.CHANGED, summary, None if added else shown,
@@ -314,8 +316,9 @@ def added_or_removed(reading: Reading, main: Reading | None, parties: Parties, *
         changes.append(_change(ChangeKind.PROVISO, Direction.ADDED if added else Direction.REMOVED,
                                f"ただし書の{'追加' if added else '削除'}: {_short(text)}",
                                None if added else "ただし書", "ただし書" if added else None, favoured))
-    elif main is not None and is_item(text) and leads_list(main.sentence.text):
-        changes.append(_item_change(reading, main, parties, added))
+    elif main is not None and is_item(text) and leads_list(main.sentence.text) \
+            and (item := _item_change(reading, main, parties, added)) is not None:
+        changes.append(item)
     if reading.consents:
         found = list(reading.consents)
         changes.append(_consent_change(found, Direction.ADDED if added else Direction.REMOVED,
