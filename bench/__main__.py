@@ -165,9 +165,9 @@ class Baseline:
     """The full-pipeline baseline, run in a process of its own that holds the ja_ginza pipeline.
 
     The client that times the service stays a plain HTTP client: with the pipeline and its parses
-    in the client's own heap, every collection of the client's garbage walks them, which added
-    about a millisecond to each answer the client parsed. The baseline process only works while
-    no request is in flight, since each call waits for its result.
+    in the client's own heap, every collection of the client's garbage walks them, which slowed
+    each answer the client parsed. The baseline process only works while no request is in
+    flight, since each call waits for its result.
     """
 
     def __init__(self) -> None:

@@ -30,7 +30,7 @@ from scipy.optimize import linear_sum_assignment
 from .kept import Kept
 from .model import Article, Contract
 from .result import Change, ChangeKind, Direction, TermValue
-from .text import normalize_key, parse_number
+from .text import article_references, normalize_key, parse_number
 
 __all__ = [
     "TIME_UNITS",
@@ -324,7 +324,7 @@ class _Context:
         if not self.cited:
             return self.heading
         return self.cached(("topic", sentence.index), lambda: "\n".join(
-            [self.heading, *(self.cited[n] for n in cited_numbers(sentence.text) if n in self.cited)]))
+            [self.heading, *(self.cited[n] for n in _cited_numbers(sentence.text) if n in self.cited)]))
 
     def cached(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
         """``compute()`` once per key: many terms share a sentence, so tests run once per sentence."""
@@ -956,7 +956,7 @@ def article_terms(contract: Contract, article: Article) -> tuple[Term, ...]:
 
 def _cited_headings(contract: Contract, article: Article, body: str) -> tuple[tuple[int, str], ...]:
     """The (number, heading) of every other article ``body`` cites by number."""
-    numbers = set(cited_numbers(body))
+    numbers = set(_cited_numbers(body))
     if not numbers:
         return ()
     headings = _HEADINGS.get((contract,))
@@ -971,18 +971,8 @@ def _cited_headings(contract: Contract, article: Article, body: str) -> tuple[tu
 _HEADINGS: Kept[dict[int, str]] = Kept(64)
 
 
-#: 第2条, 第十二条, not 第3条の2 (a branch article).
-CITATION = re.compile(r"第([0-9０-９]{1,3}|[一二三四五六七八九十百]{1,5})条"
-                      r"(?!の[0-9０-９一二三四五六七八九十])")
-
-
-def cited_numbers(text: str) -> list[int]:
-    found = []
-    for match in CITATION.finditer(text):
-        number = parse_number(match.group(1))
-        if isinstance(number, int):
-            found.append(number)
-    return found
+def _cited_numbers(text: str) -> list[int]:
+    return [number for number, _, _ in article_references(text)]
 
 
 #: Articles whose terms are kept per process: a template's, and those a draft leaves as they were

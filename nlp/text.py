@@ -13,13 +13,15 @@ import functools
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "ARTICLE_REFERENCE",
     "BOOKMARK",
     "KANJI_DIGITS",
     "Normalized",
+    "article_references",
     "normalize",
     "normalize_key",
     "parse_number",
@@ -64,8 +66,8 @@ DIGIT_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3})")
 
 # The comma and period of official style (公用文: 甲は，…する．), full width: the 読点 and 句点
 # every other text writes. Not inside a number (１，０００ / １４．６), nor a 項 label (１．).
-RAW_OFFICIAL_COMMA = re.compile(r"，(?![0-9０-９]{3})|(?<![0-9０-９])，")
-RAW_OFFICIAL_PERIOD = re.compile(r"(?<![0-9０-９])．|．(?![0-9０-９])")
+OFFICIAL_COMMA = re.compile(r"，(?![0-9０-９]{3})|(?<![0-9０-９])，")
+OFFICIAL_PERIOD = re.compile(r"(?<![0-9０-９])．|．(?![0-9０-９])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +270,8 @@ def normalize(text: str, *, drop: Sequence[tuple[int, int]] = (), keep_lines: bo
 def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -> Normalized:
     builder = _drop_spans(text, drop)
     builder.substitute(BOOKMARK, lambda match: "")
-    if "，" in text or "．" in text:
-        _official_punctuation(builder)
+    # Same length: each character keeps its offset.
+    builder.chars = list(standard_punctuation("".join(builder.chars)))
     _nfkc(builder)
     builder.substitute(PARAGRAPH_LABEL, lambda match: match.group(1) + " ")
     builder.substitute(BULLET, lambda match: "・")
@@ -281,21 +283,14 @@ def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -
     return Normalized("".join(builder.chars).translate(MIDDLE_DOTS), array("i", builder.offsets), text)
 
 
-def _official_punctuation(builder: _Builder) -> None:
-    builder.substitute(RAW_OFFICIAL_COMMA, lambda match: "、")
-    text = builder.text
-    builder.substitute(RAW_OFFICIAL_PERIOD,
-                       lambda match: "．" if _is_label_period(text, match.start()) else "。")
-
-
 def standard_punctuation(text: str) -> str:
     """``text`` with the full-width comma and period of official style (，．) read as 、 and 。,
     same length: what the readers of sentences and clauses split at. Numbers (１，０００,
     １４．６) and 項 labels (１．) keep theirs."""
     if "，" not in text and "．" not in text:
         return text
-    text = RAW_OFFICIAL_COMMA.sub("、", text)
-    return RAW_OFFICIAL_PERIOD.sub(
+    text = OFFICIAL_COMMA.sub("、", text)
+    return OFFICIAL_PERIOD.sub(
         lambda match: "．" if _is_label_period(text, match.start()) else "。", text)
 
 
@@ -304,6 +299,19 @@ def _is_label_period(text: str, at: int) -> bool:
     start = text.rfind("\n", 0, at) + 1
     head = text[start:at].strip(" \t\u3000")
     return 0 < len(head) <= 3 and all(char in "0123456789０１２３４５６７８９" for char in head)
+
+
+#: A citation of an article: 第2条, 第十二条; not 第3条の2 (a branch article).
+ARTICLE_REFERENCE = re.compile(
+    r"第(?P<number>[0-9０-９一二三四五六七八九十百]{1,6})条(?!の[0-9０-９一二三四五六七八九十])")
+
+
+def article_references(text: str) -> Iterator[tuple[int, int, int]]:
+    """The number, start and end of every article ``text`` cites."""
+    for match in ARTICLE_REFERENCE.finditer(text):
+        number = parse_number(match.group("number"))
+        if isinstance(number, int):
+            yield number, match.start(), match.end()
 
 
 def normalize_key(text: str) -> str:

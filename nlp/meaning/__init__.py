@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,13 +28,13 @@ from ..result import Change, ChangeKind, TermValue
 from ..terms import TIME_UNITS
 from .definitions import definition_changes
 from .favours import VALUE_RULES, Period, Stance, for_court, for_period, for_value, period_kind
-from .kinds import PROVISO, added_or_removed, is_item, leads_list, sentence_changes
+from .kinds import added_or_removed, is_item, leads_list, sentence_changes
 from .modality import Modality, read_force, same_force
 from .parties import Group, Parties, read_parties
 from .reading import Reading, read_sentences
 from .references import stale_references
 from .roles import Roles, read_roles, unread
-from .sentences import Sentence, SentencePair, changed_pairs, sentences
+from .sentences import PROVISO, Sentence, SentencePair, changed_pairs, sentences
 
 __all__ = ["MeaningContext", "Parties", "clause_meaning", "prefetch", "read_parties", "with_favours"]
 
@@ -211,8 +212,7 @@ def _value_favours(change: Change, context: MeaningContext, engine: Engine,
             return for_period(parties, payer, period, Stance.RIGHT, change.direction)
     subject = subject or _subject_at(contract, value.start, parties, engine, budget)
     if period is not None:
-        stance = Stance.RIGHT if read_force(_sentence_at(contract.reading, value.start)).modality \
-            == Modality.PERMISSION else Stance.DUTY
+        stance = Stance.RIGHT if read_force(sentence).modality == Modality.PERMISSION else Stance.DUTY
         return for_period(parties, subject, period, stance, change.direction)
     return for_value(parties, subject, change.category, change.direction)
 
@@ -272,20 +272,21 @@ def _contract_payer(text: str, parties: Parties) -> Group | None:
 
     Read from the text without a parse, for a sentence that names no payer of its own.
     """
-    counts: dict[str, tuple[int, Group]] = {}
+    payers: dict[str, Group] = {}
+    counts: Counter[str] = Counter()
     for match in PAYS.finditer(text):
         groups = parties.groups(match.group("payer"))
         if len(groups) == 1 and groups[0].single and groups[0].text == match.group("payer"):
-            name = groups[0].single
-            counts[name] = (counts.get(name, (0, groups[0]))[0] + 1, groups[0])
-    if not counts:
+            payers.setdefault(groups[0].single, groups[0])
+            counts[groups[0].single] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
-    ranked = sorted(counts.values(), key=lambda item: -item[0])
-    return ranked[0][1] if len(ranked) == 1 or ranked[0][0] > ranked[1][0] else None
+    return payers[ranked[0][0]]
 
 
-#: 甲は、乙に対し、…を支払う: the payer and the payee of one sentence.
-PAYS = re.compile(r"(?P<payer>[^\s、。「」（）()]{1,8})は、?(?P<payee>[^\s、。「」（）()]{1,8})に対し(?:て)?"
+#: 甲は、乙に対し、…を支払う: the payer of one sentence.
+PAYS = re.compile(r"(?P<payer>[^\s、。「」（）()]{1,8})は、?[^\s、。「」（）()]{1,8}に対し(?:て)?"
                   r"[^。]{0,80}?(?:支払|支拂|振り?込)")
 
 
@@ -297,9 +298,8 @@ def _paying_topic(text: str, at: int, parties: Parties) -> Group | None:
     clause of the deadline is 甲's, who pays. A party marked with が before the value may sit in a
     relative clause (乙が指定する口座), so only は decides.
     """
-    start = _sentence_start(text, at)
-    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
-    before, after = text[start:at], text[at:min(ends) if ends else len(text)]
+    start, end = _sentence_span(text, at)
+    before, after = text[start:at], text[at:end]
     paying = PAYING.search(after)
     if paying is None or any(after[group.end:group.end + 1] == "は" and group.end <= paying.start()
                              for group in parties.groups(after)):
@@ -345,15 +345,16 @@ def _roles_within(texts: list[str], parties: Parties, engine: Engine, budget: Bu
     return read_roles(texts, parties, engine)
 
 
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+def _sentence_span(text: str, at: int) -> tuple[int, int]:
+    """Where the sentence at ``at`` starts, and where it ends, before its 。 or line break."""
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
+    return start, min(ends) if ends else len(text)
 
 
 def _sentence_at(text: str, at: int) -> str:
-    start = _sentence_start(text, at)
-    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end >= 0]
-    end = min(ends) + 1 if ends else len(text)
-    return text[start:end].strip()
+    start, end = _sentence_span(text, at)
+    return text[start:end + 1].strip()
 
 
 @dataclass(frozen=True, slots=True)

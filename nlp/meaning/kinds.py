@@ -16,16 +16,17 @@ from dataclasses import replace
 from typing import TypeVar
 
 from ..result import Change, ChangeKind, Direction
+from ..structure import ITEM_LABEL
 from ..text import normalize_key
 from . import favours as rules
 from .markers import FAULT, Consent, Phrase, reworded, scopes, unmatched
 from .modality import MODALITY_NAMES, Modality, burden, same_force
 from .parties import Group, Parties
 from .reading import RIGHT_PREDICATES, Reading
+from .sentences import PROVISO
 
 __all__ = ["DETECTORS", "PROVISO", "added_or_removed", "sentence_changes"]
 
-PROVISO = ("ただし", "但し")
 # How a proviso ends tells what it does to the sentence before it.
 EXCEPTIONS = ("この限りでない", "この限りではない", "この限りではありません", "適用しない", "適用されない")
 RELAXATIONS = ("足りる", "足ります", "差し支えない", "差し支えありません", "妨げない")
@@ -246,15 +247,13 @@ def _list_favours(reading: Reading, subject: Group | None, parties: Parties, nar
     return rules.for_restriction(parties, subject, reading.stance, narrowed)
 
 
-#: A 号 that opens its line: (1), （一）, ①, 一　(e-Gov). Not 2　or 2. (a 項).
-ITEM_LABEL = re.compile(r"^(?:[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
-                        r"|[一二三四五六七八九十]{1,3}[ 　])")
 #: The sentence a list of 号 hangs from: 次の各号のいずれかに該当するときは, 次に掲げる行為.
 LIST_LEAD = re.compile(r"(?:次|以下|下記)の[^。、]{0,8}?(?:各号|行為|事項|事由|いずれか|場合|情報|とおり)"
                        r"|次に掲げる|下記の各号")
 
 
 def is_item(text: str) -> bool:
+    """The sentence opens with a 号's label, as the structure reads them: (1), （一）, ①, 一　."""
     return ITEM_LABEL.match(text) is not None
 
 
@@ -264,7 +263,9 @@ def leads_list(text: str) -> bool:
 
 def _item_change(item: Reading, lead: Reading, parties: Parties, added: bool) -> Change | None:
     """A 号 added to or taken from the list its clause's lead sentence introduces."""
-    shown = _short(ITEM_LABEL.sub("", item.sentence.text).strip())
+    text = item.sentence.text
+    label = ITEM_LABEL.match(text)
+    shown = _short(text[label.end() if label else 0:].strip("、．. 　"))
     if not shown:
         return None      # a label alone on its line: the item is the next line's
     narrowed = not added

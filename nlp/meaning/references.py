@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from ..result import Change, ChangeKind, Direction, Excerpt
-from ..text import parse_number
+from ..text import article_references
 
 __all__ = ["stale_references"]
-
-ARTICLE_REFERENCE = re.compile(
-    r"第(?P<number>[0-9０-９一二三四五六七八九十百]{1,6})条(?!の[0-9０-９一二三四五六七八九十])")
-
-
-def _references(text: str) -> Iterator[tuple[int, int, int]]:
-    for match in ARTICLE_REFERENCE.finditer(text):
-        number = parse_number(match.group("number"))
-        if isinstance(number, int):
-            yield number, match.start(), match.end()
-
 
 def stale_references(original: str, revised: str, *, revised_offset: int, renumbered: Mapping[int, int],
                      original_label: str | None = None, revised_label: str | None = None) -> list[Change]:
@@ -29,13 +17,13 @@ def stale_references(original: str, revised: str, *, revised_offset: int, renumb
     counterparts. A citation of 第N条 kept as it was, where article N is now 第M条,
     points at the wrong article.
     """
-    cited_before = {number for number, _, _ in _references(original)}
+    cited_before = {number for number, _, _ in article_references(original)}
     # What the original's citations become once updated: 第8条及び第9条 → 第9条及び第10条 cites
     # 第9条 rightly, though 第9条 was also an old number.
     updated = {renumbered.get(number, number) for number in cited_before}
     changes = []
     seen = set()
-    for number, start, end in _references(revised):
+    for number, start, end in article_references(revised):
         now = renumbered.get(number)
         if number not in cited_before or number in updated or now is None or now == number or number in seen:
             continue

@@ -34,6 +34,10 @@ MIN_SENTENCE_SCORE = 0.35
 SAME_SENTENCE_SCORE = 0.5
 
 
+#: How a ただし書 opens.
+PROVISO = ("ただし", "但し")
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     text: str
@@ -124,7 +128,7 @@ def changed_pairs(original: Sequence[Sentence], revised: Sequence[Sentence]) -> 
 def _proviso(key: str) -> bool:
     """A ただし書: two of them alike enough in one clause are one proviso rewritten, however much
     of it changed (a cap made smaller and given an exception for gross negligence)."""
-    return key.startswith(("ただし", "但し"))
+    return key.startswith(PROVISO)
 
 
 def _edited_in_place(a: str, b: str) -> bool:
