@@ -270,8 +270,9 @@ def normalize(text: str, *, drop: Sequence[tuple[int, int]] = (), keep_lines: bo
 def _normalize(text: str, drop: tuple[tuple[int, int], ...], keep_lines: bool) -> Normalized:
     builder = _drop_spans(text, drop)
     builder.substitute(BOOKMARK, lambda match: "")
-    # Same length: each character keeps its offset.
-    builder.chars = list(standard_punctuation("".join(builder.chars)))
+    if "，" in text or "．" in text:
+        # Same length: each character keeps its offset.
+        builder.chars = list(standard_punctuation(builder.text))
     _nfkc(builder)
     builder.substitute(PARAGRAPH_LABEL, lambda match: match.group(1) + " ")
     builder.substitute(BULLET, lambda match: "・")
